@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Recommender.Api.Validation;
+
+namespace Recommender.Api.Events;
+
+public static class EventEndpoints
+{
+    public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/events").WithTags("Events");
+        group.MapPost("/", PostEvents)
+            .WithSummary("Record one event or a batch of up to 10,000")
+            .WithDescription("Answers once every event is in the durable log. A repeated eventId is acknowledged and not applied twice.")
+            .Accepts<EventRequest[]>("application/json")
+            .Produces<EventsAccepted>()
+            .ProducesValidationProblem();
+        return routes;
+    }
+
+    private static async Task<IResult> PostEvents(HttpRequest request, EventIngest ingest, CancellationToken cancellationToken)
+    {
+        var (document, problem) = await JsonBody.ReadAsync(request, cancellationToken);
+        if (problem is not null) return problem;
+        using var _ = document;
+        var root = document!.RootElement;
+        var errors = new ValidationErrors();
+        var now = DateTimeOffset.UtcNow;
+        var events = new List<IncomingEvent>();
+
+        if (root.ValueKind == JsonValueKind.Array)
+        {
+            var count = root.GetArrayLength();
+            if (count == 0) errors.Add("body", "The batch is empty.");
+            else if (count > EventParser.MaxBatch) errors.Add("body", $"A batch holds at most {EventParser.MaxBatch} events; this one has {count}.");
+            else
+            {
+                var index = 0;
+                foreach (var element in root.EnumerateArray())
+                {
+                    if (EventParser.Parse(element, $"[{index}].", errors, now) is { } e) events.Add(e);
+                    index++;
+                }
+            }
+        }
+        else if (EventParser.Parse(root, "", errors, now) is { } single) events.Add(single);
+
+        if (errors.Any) return errors.ToResult();
+        var result = await ingest.RecordAsync(events);
+        return TypedResults.Ok(new EventsAccepted(result.Accepted, result.Duplicates));
+    }
+}
+
+/// <summary>The acknowledgement: every accepted event is durable.</summary>
+public sealed record EventsAccepted(int Accepted, int Duplicates);
+
+/// <summary>The documented shape of one event (the endpoint reads the body itself to name faulty fields).</summary>
+public sealed record EventRequest(string UserId, string ItemId, string Type, double? Value, DateTimeOffset? Timestamp, string? EventId);

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text.Json;
+using Recommender.Api.Validation;
+using Recommender.Grains.Domain;
+
+namespace Recommender.Api.Events;
+
+/// <summary>An event as received, addressed to its user.</summary>
+public readonly record struct IncomingEvent(string UserId, InteractionEvent Event);
+
+/// <summary>Turns JSON event objects into validated events, naming each faulty field (<c>[3].value</c>).</summary>
+public static class EventParser
+{
+    public const int MaxBatch = 10_000;
+    private static readonly DateTimeOffset Earliest = DateTimeOffset.UnixEpoch;
+
+    public static IncomingEvent? Parse(JsonElement element, string prefix, ValidationErrors errors, DateTimeOffset now,
+        string userField = "userId", string itemField = "itemId", string typeField = "type")
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(prefix.Length == 0 ? "body" : prefix.TrimEnd('.'), "An event must be a JSON object.");
+            return null;
+        }
+        var before = errors.Total;
+        var ok = true;
+        var userId = JsonBody.String(element, userField, prefix + userField, errors);
+        if (userId is not null) ok &= errors.Id(prefix + userField, userId);
+        var itemId = JsonBody.String(element, itemField, prefix + itemField, errors);
+        if (itemId is not null) ok &= errors.Id(prefix + itemField, itemId);
+
+        var typeText = JsonBody.String(element, typeField, prefix + typeField, errors);
+        EventType type = default;
+        if (typeText is not null && !EventTypes.TryParse(typeText, out type))
+        {
+            errors.Add(prefix + typeField, $"{prefix + typeField} must be one of {string.Join(", ", EventTypes.Names)}.");
+            ok = false;
+        }
+
+        var value = JsonBody.Number(element, "value", prefix + "value", errors);
+        if (typeText is not null && type == EventType.Rating && ok)
+        {
+            if (value is null) { errors.Add(prefix + "value", $"{prefix}value is required for a rating."); ok = false; }
+            else if (value < 1 || value > 5) { errors.Add(prefix + "value", $"{prefix}value must be between 1 and 5 for a rating."); ok = false; }
+        }
+
+        var timestamp = now;
+        var timestampText = JsonBody.String(element, "timestamp", prefix + "timestamp", errors, required: false);
+        if (timestampText is not null)
+        {
+            if (!DateTimeOffset.TryParse(timestampText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out timestamp))
+            {
+                errors.Add(prefix + "timestamp", $"{prefix}timestamp must be an ISO-8601 date and time.");
+                ok = false;
+            }
+            else if (timestamp < Earliest || timestamp > now.AddDays(1))
+            {
+                errors.Add(prefix + "timestamp", $"{prefix}timestamp must be between 1970-01-01 and one day from now.");
+                ok = false;
+            }
+        }
+
+        var eventId = JsonBody.String(element, "eventId", prefix + "eventId", errors, required: false);
+        if (eventId is not null) ok &= errors.Id(prefix + "eventId", eventId);
+
+        if (!ok || errors.Total != before || userId is null || itemId is null || typeText is null) return null;
+        return new IncomingEvent(userId, new InteractionEvent
+        {
+            ItemId = itemId,
+            Type = type,
+            Value = type == EventType.Rating ? (float)value!.Value : 0f,
+            Timestamp = timestamp.ToUnixTimeMilliseconds(),
+            EventId = eventId,
+        });
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Features;
+using Orleans.Dashboard;
+using Recommender.Api.Events;
+using Recommender.Api.Health;
+using Recommender.Api.Items;
+using Recommender.Api.Problems;
+using Recommender.Api.Seed;
+using Recommender.Api.Users;
+
+namespace Recommender.Api.Hosting;
+
+public static class ApiExtensions
+{
+    /// <summary>Largest request body accepted (a batch of 10,000 events is about 1.5 MB).</summary>
+    public const long MaxRequestBytes = 8 * 1024 * 1024;
+
+    public static WebApplicationBuilder AddRecommenderApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddProblemDetails();
+        services.AddExceptionHandler<StoreUnavailableHandler>();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+        });
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBytes);
+        services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxRequestBytes);
+        services.AddOpenApi();
+        services.AddRecommenderHealth();
+        services.AddSingleton<StoreProbe>();
+        services.AddSingleton<EventIngest>();
+        return builder;
+    }
+
+    public static WebApplication MapRecommenderApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapOpenApi();
+        app.MapEventsApi();
+        app.MapUsersApi();
+        app.MapItemsApi();
+        app.MapSeedApi();
+        app.MapHealthApi();
+        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            foreach (var url in app.Urls)
+                app.Logger.LogInformation("Recommender ready: simulator {Url}/  API {Url}/openapi/v1.json  dashboard {Url}/dashboard", url, url, url);
+        });
+        return app;
+    }
+}

@@ -1,0 +1,42 @@
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Recommender.Silo.Hosting;
+using Recommender.Silo.Storage;
+using StackExchange.Redis;
+
+namespace Recommender.Api.Hosting;
+
+/// <summary>Where the grains run, from <c>Recommender:Mode</c>.</summary>
+public enum HostingMode
+{
+    /// <summary>Default: a silo co-hosted in this process with an embedded Garnet (or the configured Redis).</summary>
+    Local,
+    /// <summary>An Orleans client of <c>Recommender.Silo</c> processes found through Redis clustering.</summary>
+    Cluster,
+}
+
+public static class BackendExtensions
+{
+    public static HostingMode AddRecommenderBackend(this WebApplicationBuilder builder)
+    {
+        var mode = builder.Configuration.GetValue("Recommender:Mode", HostingMode.Local);
+        if (mode == HostingMode.Local)
+        {
+            builder.AddRecommenderSilo(SiloClustering.Localhost);
+            return mode;
+        }
+
+        var connectionString = RedisConnection.Configured(builder.Configuration)
+            ?? throw new InvalidOperationException("Cluster mode needs the cluster's Redis: set ConnectionStrings:redis or RECO_REDIS.");
+        var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o => { o.ServiceId = cluster.ServiceId; o.ClusterId = cluster.ClusterId; });
+            client.UseRedisClustering(o => o.ConfigurationOptions = RedisConnection.Options(connectionString, TimeSpan.FromSeconds(5)));
+            client.AddDashboard();
+        });
+        builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>
+            RedisConnection.Connect(connectionString, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Recommender.Redis")));
+        return mode;
+    }
+}

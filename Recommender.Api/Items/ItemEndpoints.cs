@@ -1,0 +1,136 @@
+using System.Text.Json;
+using Recommender.Api.Validation;
+using Recommender.Grains;
+using Recommender.Grains.Catalog;
+using Recommender.Grains.Domain;
+using Recommender.Grains.Items;
+using Recommender.Grains.Users;
+using Microsoft.Extensions.Options;
+
+namespace Recommender.Api.Items;
+
+public static class ItemEndpoints
+{
+    public const int MaxBatch = 10_000;
+
+    public static IEndpointRouteBuilder MapItemsApi(this IEndpointRouteBuilder routes)
+    {
+        var items = routes.MapGroup("/api/v1/items").WithTags("Items");
+        items.MapPut("/{itemId}", Put).WithSummary("Create or describe an item")
+            .Accepts<ItemBody>("application/json").Produces<ItemResponse>().ProducesValidationProblem();
+        items.MapPost("/", PostMany).WithSummary("Create or describe up to 10,000 items")
+            .Accepts<ItemBatchEntry[]>("application/json").Produces<ItemsUpserted>().ProducesValidationProblem();
+        items.MapGet("/{itemId}", Get).WithSummary("One item with its counters and popularity")
+            .Produces<ItemResponse>().ProducesProblem(404).ProducesValidationProblem();
+        items.MapGet("/", List).WithSummary("Items, optionally of one category, sorted by popularity or id")
+            .Produces<ItemListResponse>().ProducesValidationProblem();
+        items.MapGet("/{itemId}/similar", Similar).WithSummary("Items similar to this one")
+            .Produces<SimilarResponse>().ProducesValidationProblem();
+        routes.MapGet("/api/v1/popular", Popular).WithTags("Items").WithSummary("The most popular items (decayed popularity)")
+            .Produces<PopularResponse>().ProducesValidationProblem();
+        routes.MapGet("/api/v1/categories", Categories).WithTags("Items").WithSummary("Every category, most used first")
+            .Produces<string[]>();
+        return routes;
+    }
+
+    private static ICatalogGrain Catalog(IGrainFactory grains) => grains.GetGrain<ICatalogGrain>(CatalogGrain.Key);
+
+    private static async Task<IResult> Put(string itemId, HttpRequest request, IGrainFactory grains, IOptions<RecommenderOptions> options, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        errors.Id("itemId", itemId);
+        var (document, problem) = await JsonBody.ReadAsync(request, ct);
+        if (problem is not null) return problem;
+        using var _ = document;
+        var metadata = ItemParser.Parse(document!.RootElement, "", itemId, errors);
+        if (errors.Any || metadata is null) return errors.ToResult();
+        var record = await grains.GetGrain<IItemGrain>(itemId).Upsert(metadata);
+        return TypedResults.Ok(ItemResponse.From(record, options.Value));
+    }
+
+    private static async Task<IResult> PostMany(HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    {
+        var (document, problem) = await JsonBody.ReadAsync(request, ct);
+        if (problem is not null) return problem;
+        using var _ = document;
+        var root = document!.RootElement;
+        var errors = new ValidationErrors();
+        var parsed = new List<ItemMetadata>();
+        if (root.ValueKind != JsonValueKind.Array) errors.Add("body", "The body must be a JSON array of items.");
+        else if (root.GetArrayLength() is 0 or > MaxBatch) errors.Add("body", $"A batch holds 1 to {MaxBatch} items; this one has {root.GetArrayLength()}.");
+        else
+        {
+            var index = 0;
+            foreach (var element in root.EnumerateArray())
+            {
+                if (ItemParser.Parse(element, $"[{index}].", null, errors) is { } item) parsed.Add(item);
+                index++;
+            }
+        }
+        if (errors.Any) return errors.ToResult();
+        var count = await Catalog(grains).UpsertMany([.. parsed]);
+        return TypedResults.Ok(new ItemsUpserted(count));
+    }
+
+    private static async Task<IResult> Get(string itemId, IGrainFactory grains, IOptions<RecommenderOptions> options)
+    {
+        var errors = new ValidationErrors();
+        if (!errors.Id("itemId", itemId)) return errors.ToResult();
+        var record = await grains.GetGrain<IItemGrain>(itemId).Get();
+        return record is null
+            ? TypedResults.Problem(statusCode: 404, title: "Unknown item.", detail: $"No item '{itemId}' was described or interacted with.")
+            : TypedResults.Ok(ItemResponse.From(record, options.Value));
+    }
+
+    private static async Task<IResult> List(IGrainFactory grains, IOptions<RecommenderOptions> options, string? category, string? sort, int? limit, int? offset)
+    {
+        var errors = new ValidationErrors();
+        var order = ItemSort.Popular;
+        if (sort is not null && !Enum.TryParse(sort, ignoreCase: true, out order)) errors.Add("sort", "sort must be 'popular' or 'id'.");
+        var take = limit ?? 50;
+        if (take is < 1 or > 1000) errors.Add("limit", "limit must be between 1 and 1000.");
+        var skip = offset ?? 0;
+        if (skip < 0) errors.Add("offset", "offset must not be negative.");
+        if (errors.Any) return errors.ToResult();
+        var page = await Catalog(grains).List(string.IsNullOrWhiteSpace(category) ? null : category, order, skip, take);
+        return TypedResults.Ok(new ItemListResponse(page.Total, [.. page.Items.Select(r => ItemResponse.From(r, options.Value))]));
+    }
+
+    private static async Task<IResult> Similar(string itemId, IGrainFactory grains, int? k)
+    {
+        var errors = new ValidationErrors();
+        errors.Id("itemId", itemId);
+        var size = k ?? 10;
+        if (size is < 1 or > 100) errors.Add("k", "k must be between 1 and 100.");
+        if (errors.Any) return errors.ToResult();
+        return TypedResults.Ok(new SimilarResponse(itemId, await Catalog(grains).Similar(itemId, size)));
+    }
+
+    private static async Task<IResult> Popular(IGrainFactory grains, int? k, string? category)
+    {
+        var errors = new ValidationErrors();
+        var size = k ?? 10;
+        if (size is < 1 or > 1000) errors.Add("k", "k must be between 1 and 1000.");
+        if (errors.Any) return errors.ToResult();
+        return TypedResults.Ok(new PopularResponse(await Catalog(grains).Popular(size, string.IsNullOrWhiteSpace(category) ? null : category)));
+    }
+
+    private static async Task<IResult> Categories(IGrainFactory grains) => TypedResults.Ok(await Catalog(grains).Categories());
+}
+
+public sealed record ItemBody(string Title, string[] Categories, DateTimeOffset? CreatedAt);
+public sealed record ItemBatchEntry(string ItemId, string Title, string[] Categories, DateTimeOffset? CreatedAt);
+public sealed record ItemsUpserted(int Upserted);
+public sealed record ItemListResponse(int Total, ItemResponse[] Items);
+public sealed record SimilarResponse(string ItemId, RankedItem[] Items);
+public sealed record PopularResponse(RankedItem[] Items);
+
+public sealed record ItemResponse(
+    string ItemId, string Title, string[] Categories, DateTimeOffset CreatedAt, bool HasMetadata,
+    Dictionary<string, int> Counts, double Popularity)
+{
+    public static ItemResponse From(ItemRecord r, RecommenderOptions options) => new(
+        r.ItemId, r.Title, r.Categories, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt), r.HasMetadata,
+        EventTypes.All.ToDictionary(t => t.ToWire(), t => r.Counts[(int)t]),
+        Math.Round(Grains.Items.Popularity.At(r.PopularityLog, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), options.PopularityHalfLife), 6));
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text.Json;
+using Recommender.Api.Validation;
+using Recommender.Grains.Items;
+
+namespace Recommender.Api.Items;
+
+/// <summary>Validates an item body: a title (1–512 characters) and up to 20 categories (1–64 characters each).</summary>
+public static class ItemParser
+{
+    public static ItemMetadata? Parse(JsonElement element, string prefix, string? itemIdFromRoute, ValidationErrors errors)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(prefix.Length == 0 ? "body" : prefix.TrimEnd('.'), "An item must be a JSON object.");
+            return null;
+        }
+        var before = errors.Total;
+        var itemId = itemIdFromRoute ?? JsonBody.String(element, "itemId", prefix + "itemId", errors);
+        if (itemIdFromRoute is null && itemId is not null) errors.Id(prefix + "itemId", itemId);
+
+        var title = JsonBody.String(element, "title", prefix + "title", errors);
+        if (title is not null && (title.Trim().Length == 0 || title.Length > 512 || title.Any(char.IsControl)))
+            errors.Add(prefix + "title", $"{prefix}title must be 1–512 characters without control characters.");
+
+        var categories = new List<string>();
+        if (element.TryGetProperty("categories", out var list) && list.ValueKind != JsonValueKind.Null)
+        {
+            if (list.ValueKind != JsonValueKind.Array) errors.Add(prefix + "categories", $"{prefix}categories must be an array of strings.");
+            else if (list.GetArrayLength() > 20) errors.Add(prefix + "categories", $"{prefix}categories holds at most 20 entries.");
+            else foreach (var c in list.EnumerateArray())
+            {
+                var text = c.ValueKind == JsonValueKind.String ? c.GetString()!.Trim() : null;
+                if (text is null || text.Length is 0 or > 64 || text.Any(char.IsControl))
+                {
+                    errors.Add(prefix + "categories", $"{prefix}categories entries must be strings of 1–64 characters.");
+                    break;
+                }
+                if (!categories.Contains(text, StringComparer.OrdinalIgnoreCase)) categories.Add(text);
+            }
+        }
+
+        long? createdAt = null;
+        var created = JsonBody.String(element, "createdAt", prefix + "createdAt", errors, required: false);
+        if (created is not null)
+        {
+            if (DateTimeOffset.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) && at.Year is >= 1800 and <= 9000)
+                createdAt = at.ToUnixTimeMilliseconds();
+            else errors.Add(prefix + "createdAt", $"{prefix}createdAt must be an ISO-8601 date and time.");
+        }
+
+        if (errors.Total != before || itemId is null || title is null) return null;
+        return new ItemMetadata { ItemId = itemId, Title = title.Trim(), Categories = [.. categories], CreatedAt = createdAt };
+    }
+}

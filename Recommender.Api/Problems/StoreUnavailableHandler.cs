@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Diagnostics;
+using StackExchange.Redis;
+
+namespace Recommender.Api.Problems;
+
+/// <summary>
+/// Turns "the store or the cluster is unreachable" into 503 problem details with Retry-After
+/// (the request changed nothing that was acknowledged; retrying with the same eventId is safe).
+/// Everything else becomes a 500 problem without internals.
+/// </summary>
+public sealed class StoreUnavailableHandler(IProblemDetailsService problems, ILogger<StoreUnavailableHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var unavailable = IsUnavailable(exception);
+        if (unavailable) logger.LogWarning("Storage or cluster unavailable: {Message}", exception.Message);
+        else logger.LogError(exception, "Unhandled error");
+        context.Response.StatusCode = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
+        if (unavailable) context.Response.Headers.RetryAfter = "1";
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = context.Response.StatusCode,
+                Title = unavailable ? "The store or the cluster is unavailable; retry shortly." : "An unexpected error occurred.",
+                Detail = unavailable ? "Events not acknowledged were not recorded; resend them with the same eventId." : null,
+            },
+        });
+    }
+
+    private static bool IsUnavailable(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is RedisException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
+                or Orleans.Storage.InconsistentStateException or OperationCanceledException)
+                return true;
+            if (e.GetType().FullName?.Contains("Redis", StringComparison.Ordinal) == true) return true;
+            if (e is AggregateException { InnerExceptions.Count: > 0 } aggregate && aggregate.InnerExceptions.Any(IsUnavailable)) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,12 @@
+using Recommender.Api.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddRecommenderBackend();
+builder.AddRecommenderApi();
+
+var app = builder.Build();
+app.MapRecommenderApi();
+app.Run();
+
+/// <summary>Entry point, visible to the tests' host.</summary>
+public partial class Program;

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Recommender.Api.Events;
+using Recommender.Api.Validation;
+using Recommender.Grains.Users;
+
+namespace Recommender.Api.Seed;
+
+/// <summary>
+/// The calls of the system this one replaces, kept verbatim (snake_case bodies) so its clients
+/// keep working: <c>POST /api/v1/event</c>, <c>POST /api/v1/recommend</c>, <c>GET /api/v1/health</c>.
+/// </summary>
+public static class SeedEndpoints
+{
+    public static IEndpointRouteBuilder MapSeedApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1").WithTags("Seed-compatible");
+        group.MapPost("/event", PostEvent).WithSummary("Seed call: record one event {user_id, item_id, event_type, value}")
+            .Accepts<SeedEvent>("application/json").Produces<SeedStatus>().ProducesValidationProblem();
+        group.MapPost("/recommend", Recommend).WithSummary("Seed call: {user_id, num_recommendations}")
+            .Accepts<SeedRecommendRequest>("application/json").Produces<SeedRecommendations>().ProducesValidationProblem();
+        group.MapGet("/health", () => TypedResults.Ok(new SeedStatus("healthy"))).WithSummary("Seed call: liveness");
+        return routes;
+    }
+
+    private static async Task<IResult> PostEvent(HttpRequest request, EventIngest ingest, CancellationToken ct)
+    {
+        var (document, problem) = await JsonBody.ReadAsync(request, ct);
+        if (problem is not null) return problem;
+        using var _ = document;
+        var errors = new ValidationErrors();
+        var parsed = EventParser.Parse(document!.RootElement, "", errors, DateTimeOffset.UtcNow, "user_id", "item_id", "event_type");
+        if (errors.Any || parsed is null) return errors.ToResult();
+        await ingest.RecordAsync([parsed.Value]);
+        return TypedResults.Ok(new SeedStatus("ok"));
+    }
+
+    private static async Task<IResult> Recommend(HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    {
+        var (document, problem) = await JsonBody.ReadAsync(request, ct);
+        if (problem is not null) return problem;
+        using var _ = document;
+        var root = document!.RootElement;
+        var errors = new ValidationErrors();
+        if (root.ValueKind != JsonValueKind.Object) { errors.Add("body", "The body must be a JSON object."); return errors.ToResult(); }
+        var userId = JsonBody.String(root, "user_id", "user_id", errors);
+        if (userId is not null) errors.Id("user_id", userId);
+        var count = JsonBody.Number(root, "num_recommendations", "num_recommendations", errors) ?? 10;
+        if (count is < 1 or > 100 || count != Math.Floor(count)) errors.Add("num_recommendations", "num_recommendations must be a whole number between 1 and 100.");
+        if (errors.Any) return errors.ToResult();
+        var ranking = await grains.GetGrain<IUserGrain>(userId!).Recommend(new RecommendQuery { K = (int)count });
+        return TypedResults.Ok(new SeedRecommendations(userId!,
+            [.. ranking.Items.Select(i => new SeedRecommendation(i.ItemId, i.Score, i.Title, i.Categories))]));
+    }
+}
+
+public sealed record SeedStatus(string Status);
+public sealed record SeedEvent(string user_id, string item_id, string event_type, double? value);
+public sealed record SeedRecommendRequest(string user_id, int num_recommendations);
+public sealed record SeedRecommendation(
+    [property: System.Text.Json.Serialization.JsonPropertyName("item_id")] string ItemId,
+    float Score, string Title, string[] Categories);
+public sealed record SeedRecommendations(
+    [property: System.Text.Json.Serialization.JsonPropertyName("user_id")] string UserId,
+    SeedRecommendation[] Recommendations);

@@ -1,0 +1,98 @@
+using Recommender.Api.Validation;
+using Recommender.Grains.Domain;
+using Recommender.Grains.Users;
+
+namespace Recommender.Api.Users;
+
+public static class UserEndpoints
+{
+    public const int MaxK = 100;
+
+    public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/users/{userId}").WithTags("Users");
+        group.MapGet("/recommendations", GetRecommendations)
+            .WithSummary("The user's top-k items")
+            .WithDescription("Excludes items the user interacted with; `category` filters, `exclude` is a comma-separated list of item ids, `explain` adds a reason per item.")
+            .Produces<Ranking>().ProducesValidationProblem();
+        group.MapGet("/", GetProfile).WithSummary("Counts per event type, top categories and recent interactions")
+            .Produces<ProfileResponse>().ProducesProblem(404).ProducesValidationProblem();
+        group.MapGet("/export", Export).WithSummary("Everything held about the user")
+            .Produces<ExportResponse>().ProducesProblem(404).ProducesValidationProblem();
+        group.MapDelete("/", Forget).WithSummary("Erase the user's state and events (also from the next training)")
+            .Produces(204).ProducesValidationProblem();
+        return routes;
+    }
+
+    public static async Task<IResult> GetRecommendations(string userId, IGrainFactory grains,
+        int? k, string? category, string? exclude, bool? explain)
+    {
+        var errors = new ValidationErrors();
+        errors.Id("userId", userId);
+        var size = k ?? 10;
+        if (size is < 1 or > MaxK) errors.Add("k", $"k must be between 1 and {MaxK}.");
+        if (category is { Length: > 128 }) errors.Add("category", "category must be at most 128 characters.");
+        var excluded = string.IsNullOrWhiteSpace(exclude) ? [] : exclude.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (excluded.Length > 1000) errors.Add("exclude", "exclude lists at most 1000 item ids.");
+        else foreach (var id in excluded) if (!errors.Id("exclude", id)) break;
+        if (errors.Any) return errors.ToResult();
+
+        var ranking = await grains.GetGrain<IUserGrain>(userId).Recommend(new RecommendQuery
+        {
+            K = size, Category = string.IsNullOrWhiteSpace(category) ? null : category, Exclude = excluded, Explain = explain ?? true,
+        });
+        return TypedResults.Ok(ranking);
+    }
+
+    private static async Task<IResult> GetProfile(string userId, IGrainFactory grains)
+    {
+        var errors = new ValidationErrors();
+        if (!errors.Id("userId", userId)) return errors.ToResult();
+        var profile = await grains.GetGrain<IUserGrain>(userId).GetProfile();
+        return profile is null
+            ? TypedResults.Problem(statusCode: 404, title: "Unknown user.", detail: $"No events were recorded for user '{userId}'.")
+            : TypedResults.Ok(ProfileResponse.From(profile));
+    }
+
+    private static async Task<IResult> Export(string userId, IGrainFactory grains)
+    {
+        var errors = new ValidationErrors();
+        if (!errors.Id("userId", userId)) return errors.ToResult();
+        var export = await grains.GetGrain<IUserGrain>(userId).Export();
+        return export is null
+            ? TypedResults.Problem(statusCode: 404, title: "Unknown user.", detail: $"Nothing is held about user '{userId}'.")
+            : TypedResults.Ok(new ExportResponse(
+                ProfileResponse.From(export.Profile),
+                export.Items.ToDictionary(i => i.Key, i => new ItemAffinityResponse(i.Value.Confidence, DateTimeOffset.FromUnixTimeMilliseconds(i.Value.LastAt), i.Value.Negative)),
+                export.CategoryWeights, export.Embedding, export.LastRanking,
+                Array.ConvertAll(export.Events, EventResponse.From)));
+    }
+
+    private static async Task<IResult> Forget(string userId, IGrainFactory grains)
+    {
+        var errors = new ValidationErrors();
+        if (!errors.Id("userId", userId)) return errors.ToResult();
+        await grains.GetGrain<IUserGrain>(userId).Forget();
+        return TypedResults.NoContent();
+    }
+}
+
+public sealed record EventResponse(string ItemId, string Type, float? Value, DateTimeOffset Timestamp, string? EventId)
+{
+    public static EventResponse From(InteractionEvent e) =>
+        new(e.ItemId, e.Type.ToWire(), e.Type == EventType.Rating ? e.Value : null, e.Time, e.EventId);
+}
+
+public sealed record ProfileResponse(
+    string UserId, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, int TotalEvents,
+    Dictionary<string, int> Counts, CategoryWeight[] TopCategories, EventResponse[] Recent, long ModelVersion)
+{
+    public static ProfileResponse From(UserProfile p) =>
+        new(p.UserId, p.FirstSeen, p.LastSeen, p.TotalEvents, p.Counts, p.TopCategories, Array.ConvertAll(p.Recent, EventResponse.From), p.ModelVersion);
+}
+
+public sealed record ItemAffinityResponse(float Confidence, DateTimeOffset LastAt, bool Negative);
+
+public sealed record ExportResponse(
+    ProfileResponse Profile, Dictionary<string, ItemAffinityResponse> Items, Dictionary<string, float> CategoryWeights,
+    float[]? Embedding, string[] LastRanking, EventResponse[] Events);

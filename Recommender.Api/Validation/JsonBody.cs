@@ -1,0 +1,64 @@
+using System.Text.Json;
+
+namespace Recommender.Api.Validation;
+
+/// <summary>
+/// Reads a request body as a JSON document, so malformed JSON and wrong shapes become 400
+/// problem details naming the field rather than a bare framework error.
+/// </summary>
+public static class JsonBody
+{
+    public static async Task<(JsonDocument? Document, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 16 }, cancellationToken);
+            return (document, null);
+        }
+        catch (JsonException e)
+        {
+            var errors = new ValidationErrors();
+            errors.Add("body", $"The body is not valid JSON: {e.Message}");
+            return (null, errors.ToResult("Malformed JSON."));
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TypedResults.Problem(statusCode: 413, title: "The body is too large.", detail: e.Message));
+        }
+    }
+
+    public static string? String(JsonElement obj, string name, string field, ValidationErrors errors, bool required = true)
+    {
+        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required) errors.Add(field, $"{field} is required.");
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            errors.Add(field, $"{field} must be a string.");
+            return null;
+        }
+        return value.GetString();
+    }
+
+    /// <summary>A finite number, or null when absent; a numeric string is accepted too (the seed's clients send both).</summary>
+    public static double? Number(JsonElement obj, string name, string field, ValidationErrors errors)
+    {
+        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        double number;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out number)) { }
+        else if (value.ValueKind == JsonValueKind.String && double.TryParse(value.GetString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out number)) { }
+        else
+        {
+            errors.Add(field, $"{field} must be a number.");
+            return null;
+        }
+        if (!double.IsFinite(number))
+        {
+            errors.Add(field, $"{field} must be a finite number.");
+            return null;
+        }
+        return number;
+    }
+}

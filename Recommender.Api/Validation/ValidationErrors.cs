@@ -1,0 +1,36 @@
+using Recommender.Grains.Domain;
+
+namespace Recommender.Api.Validation;
+
+/// <summary>Collects field → reasons for an RFC 7807 validation problem.</summary>
+public sealed class ValidationErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool Any => _errors.Count > 0;
+
+    /// <summary>Reasons added so far (including those not kept in a very long list).</summary>
+    public int Total { get; private set; }
+
+    public void Add(string field, string reason)
+    {
+        Total++;
+        if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
+        // A large batch with one systematic error should not produce a megabyte of problems.
+        if (_errors.Count <= 50) list.Add(reason);
+    }
+
+    /// <summary>Checks an id against the single id rule (see <see cref="Identifiers"/>).</summary>
+    public bool Id(string field, string? value)
+    {
+        if (Identifiers.IsValid(value, out var reason)) return true;
+        Add(field, $"{field} {reason}.");
+        return false;
+    }
+
+    public IResult ToResult(string title = "The request is invalid.") =>
+        TypedResults.ValidationProblem(
+            _errors.ToDictionary(e => e.Key, e => e.Value.ToArray()),
+            title: title,
+            type: "https://tools.ietf.org/html/rfc9110#section-15.5.1");
+}

@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Recommender.Client.Api;
+
+/// <summary>
+/// Client of the SignalR hub <c>/hubs/recommendations</c>. Reconnects automatically; since group
+/// membership belongs to a connection, every watched user is watched again after a reconnect and
+/// the ranking that <c>Watch</c> returns is delivered like a push (with an empty diff).
+/// </summary>
+public sealed class RecommendationsHubClient : IAsyncDisposable
+{
+    public const string HubPath = "hubs/recommendations";
+
+    private readonly HubConnection _connection;
+    private readonly ConcurrentDictionary<string, int> _watched = new(StringComparer.Ordinal);
+    private readonly Channel<RankingChanged> _rankings = Channel.CreateUnbounded<RankingChanged>(
+        new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+
+    public RecommendationsHubClient(Uri baseUrl, string? apiKey = null)
+    {
+        var hubUrl = new Uri(new Uri(baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl.AbsoluteUri : baseUrl.AbsoluteUri + "/"), HubPath);
+        _connection = new HubConnectionBuilder()
+            .WithUrl(hubUrl, options =>
+            {
+                if (!string.IsNullOrEmpty(apiKey))
+                {
+                    options.Headers[RecommenderClient.ApiKeyHeader] = apiKey;
+                }
+            })
+            .WithAutomaticReconnect(new ForeverRetryPolicy())
+            .AddJsonProtocol(o =>
+            {
+                foreach (var converter in RecommenderJson.Options.Converters)
+                {
+                    o.PayloadSerializerOptions.Converters.Add(converter);
+                }
+            })
+            .Build();
+
+        _connection.On<RankingChanged>("rankingChanged", Publish);
+        _connection.Reconnecting += error =>
+        {
+            Reconnecting?.Invoke(error);
+            return Task.CompletedTask;
+        };
+        _connection.Reconnected += OnReconnectedAsync;
+        _connection.Closed += error =>
+        {
+            Closed?.Invoke(error);
+            return Task.CompletedTask;
+        };
+    }
+
+    /// <summary>Raised for every pushed ranking (and for the re-watch answers after a reconnect).</summary>
+    public event Action<RankingChanged>? RankingChanged;
+
+    public event Action<Exception?>? Reconnecting;
+
+    public event Action<string?>? Reconnected;
+
+    public event Action<Exception?>? Closed;
+
+    public HubConnectionState State => _connection.State;
+
+    /// <summary>Connects, retrying the first connection for up to <paramref name="timeout"/> (default 10 s).</summary>
+    public async Task ConnectAsync(TimeSpan? timeout = null, CancellationToken ct = default)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            try
+            {
+                await _connection.StartAsync(ct).ConfigureAwait(false);
+                return;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Joins the user's group; returns the current ranking (empty diff).</summary>
+    public async Task<RankingChanged> WatchAsync(string userId, int k = 10, CancellationToken ct = default)
+    {
+        var current = await _connection.InvokeAsync<RankingChanged>("Watch", userId, k, ct).ConfigureAwait(false);
+        _watched[userId] = k;
+        return current;
+    }
+
+    public async Task UnwatchAsync(string userId, CancellationToken ct = default)
+    {
+        _watched.TryRemove(userId, out _);
+        await _connection.InvokeAsync("Unwatch", userId, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Every ranking pushed from now on, until cancelled or disposed.</summary>
+    public async IAsyncEnumerable<RankingChanged> ReadRankingsAsync([EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var ranking in _rankings.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            yield return ranking;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _rankings.Writer.TryComplete();
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void Publish(RankingChanged ranking)
+    {
+        _rankings.Writer.TryWrite(ranking);
+        RankingChanged?.Invoke(ranking);
+    }
+
+    private async Task OnReconnectedAsync(string? connectionId)
+    {
+        Reconnected?.Invoke(connectionId);
+        foreach (var (userId, k) in _watched)
+        {
+            try
+            {
+                Publish(await _connection.InvokeAsync<RankingChanged>("Watch", userId, k).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (ex is HubException or InvalidOperationException or IOException)
+            {
+                // The connection dropped again; the next Reconnected re-watches.
+            }
+        }
+    }
+
+    /// <summary>0 s, 1 s, 2 s, 5 s, then every 10 s, forever (the default policy gives up after 4 tries).</summary>
+    private sealed class ForeverRetryPolicy : IRetryPolicy
+    {
+        private static readonly TimeSpan[] Delays =
+            [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
+
+        public TimeSpan? NextRetryDelay(RetryContext retryContext) =>
+            retryContext.PreviousRetryCount < Delays.Length
+                ? Delays[retryContext.PreviousRetryCount]
+                : TimeSpan.FromSeconds(10);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Net;
+using System.Text;
+
+namespace Recommender.Client.Api;
+
+/// <summary>The service answered with an error status; <see cref="Problem"/> holds its problem details.</summary>
+public sealed class RecommenderApiException : Exception
+{
+    public RecommenderApiException(HttpStatusCode statusCode, ApiProblem problem, string? rawBody = null)
+        : base(Describe(statusCode, problem))
+    {
+        StatusCode = statusCode;
+        Problem = problem;
+        RawBody = rawBody;
+    }
+
+    public HttpStatusCode StatusCode { get; }
+
+    public ApiProblem Problem { get; }
+
+    /// <summary>The body as received, when it was not a problem-details document.</summary>
+    public string? RawBody { get; }
+
+    public string? Title => Problem.Title;
+
+    public string? Detail => Problem.Detail;
+
+    public IReadOnlyDictionary<string, string[]> Errors =>
+        Problem.Errors ?? new Dictionary<string, string[]>();
+
+    private static string Describe(HttpStatusCode status, ApiProblem problem)
+    {
+        var text = new StringBuilder();
+        text.Append((int)status).Append(' ').Append(problem.Title ?? status.ToString());
+        if (!string.IsNullOrWhiteSpace(problem.Detail))
+        {
+            text.Append(": ").Append(problem.Detail);
+        }
+
+        if (problem.Errors is { Count: > 0 } errors)
+        {
+            foreach (var (field, reasons) in errors)
+            {
+                text.Append(" [").Append(field).Append(": ").Append(string.Join("; ", reasons)).Append(']');
+            }
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,202 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Recommender.Client.Api;
+using Recommender.Client.Bench;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Recommender.Client.Commands;
+
+public sealed class BenchSettings : RecoSettings
+{
+    [CommandOption("--duration <TIME>")]
+    [Description("Length of each phase: 10s, 500ms, 1m. Default 10s.")]
+    [DefaultValue("10s")]
+    public string Duration { get; set; } = "10s";
+
+    [CommandOption("--concurrency <N>")]
+    [Description("Concurrent clients. Default 8.")]
+    [DefaultValue(8)]
+    public int Concurrency { get; set; } = 8;
+
+    [CommandOption("--events <N>")]
+    [Description("At most N events per event phase (and N recommendation requests); the phase also stops at --duration.")]
+    public long? Events { get; set; }
+
+    [CommandOption("--users <N>")]
+    [Description("Distinct synthetic users (bench-<run>-<n>). Default 1000.")]
+    [DefaultValue(1000)]
+    public int Users { get; set; } = 1000;
+
+    [CommandOption("--json <FILE>")]
+    public string? Json { get; set; }
+
+    [CommandOption("--markdown <FILE>")]
+    public string? Markdown { get; set; }
+
+    public TimeSpan DurationValue => DurationParser.TryParse(Duration, out var d) ? d : TimeSpan.FromSeconds(10);
+
+    public override ValidationResult Validate()
+    {
+        if (!DurationParser.TryParse(Duration, out _))
+        {
+            return ValidationResult.Error($"--duration '{Duration}' is not a duration (10s, 500ms, 1m).");
+        }
+
+        if (Concurrency is < 1 or > 256)
+        {
+            return ValidationResult.Error("--concurrency must be 1–256.");
+        }
+
+        if (Users < 1 || Events is < 1)
+        {
+            return ValidationResult.Error("--users and --events must be positive.");
+        }
+
+        return base.Validate();
+    }
+}
+
+/// <summary>
+/// <c>reco bench</c>: bounded load on a loopback service only. Events/s for single events and for
+/// batches of 100 and 1,000, then latency percentiles and throughput of recommendations.
+/// </summary>
+public sealed class BenchCommand : RecoCommand<BenchSettings>
+{
+    protected override async Task<int> RunAsync(BenchSettings s, CancellationToken ct)
+    {
+        if (!LoopbackGuard.IsLoopback(s.BaseUri))
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]bench only runs against this machine (127.0.0.0/8, ::1, localhost), not {s.BaseUri.Host}.[/]");
+            return 1;
+        }
+
+        using var client = s.CreateClient();
+        await client.GetHealthAsync(ct);
+
+        var run = Guid.NewGuid().ToString("N")[..6];
+        var users = Enumerable.Range(0, s.Users).Select(i => $"bench-{run}-{i}").ToArray();
+        var items = await LoadItemIdsAsync(client, ct);
+        AnsiConsole.MarkupLineInterpolated(
+            $"bench on {s.BaseUri}: {s.Concurrency} clients, {s.DurationValue.TotalSeconds:0.#} s per phase{(s.Events is { } n ? $", ≤ {n:N0} events per phase" : "")}; users bench-{run}-*, {items.Length:N0} items");
+
+        var phases = new List<BenchResult>();
+        foreach (var batch in new[] { 1, 100, 1000 })
+        {
+            var phase = batch == 1 ? "events ×1" : $"events ×{batch}";
+            var result = await AnsiConsole.Status().StartAsync(Markup.Escape($"{phase}…"), _ => LoadRunner.RunAsync(
+                phase, s.Concurrency, batch, s.DurationValue, s.Events,
+                (random, token) => batch == 1
+                    ? client.PostEventAsync(RandomEvent(random, users, items), token)
+                    : client.PostEventsAsync(Enumerable.Range(0, batch).Select(_ => RandomEvent(random, users, items)).ToArray(), token),
+                ct));
+            phases.Add(result);
+            AnsiConsole.MarkupLineInterpolated($"  {phase}: {result.EventsPerSecond:N0} events/s, p99 {result.P99Ms:0.0} ms");
+        }
+
+        var recommendations = await AnsiConsole.Status().StartAsync("GET recommendations (k=10)…", _ => LoadRunner.RunAsync(
+            "recs k=10", s.Concurrency, 1, s.DurationValue, s.Events,
+            (random, token) => client.GetRecommendationsAsync(users[random.Next(users.Length)], 10, ct: token),
+            ct));
+        phases.Add(recommendations with { Events = 0, EventsPerSecond = 0 });
+
+        var report = new BenchReport(s.BaseUri.ToString(), DateTimeOffset.UtcNow, s.DurationValue.TotalSeconds, s.Concurrency, s.Events, phases);
+        AnsiConsole.Write(ToTable(report));
+        foreach (var failed in phases.Where(p => p.Errors > 0))
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]{failed.Phase}: {failed.Errors} errors, first: {failed.FirstError}[/]");
+        }
+
+        if (s.Json is not null)
+        {
+            await File.WriteAllTextAsync(s.Json, JsonSerializer.Serialize(report, new JsonSerializerOptions(RecommenderJson.Options) { WriteIndented = true }), ct);
+            AnsiConsole.MarkupLineInterpolated($"Wrote [blue]{s.Json}[/]");
+        }
+
+        if (s.Markdown is not null)
+        {
+            await File.WriteAllTextAsync(s.Markdown, ToMarkdown(report), ct);
+            AnsiConsole.MarkupLineInterpolated($"Wrote [blue]{s.Markdown}[/]");
+        }
+
+        return phases.Any(p => p.Requests > 0 && p.Errors == p.Requests) ? 1 : 0;
+    }
+
+    private static readonly string[] Types = [EventTypes.View, EventTypes.View, EventTypes.Click, EventTypes.Like, EventTypes.Rating];
+
+    private static InteractionEvent RandomEvent(Random random, string[] users, string[] items)
+    {
+        var type = Types[random.Next(Types.Length)];
+        return new InteractionEvent(
+            users[random.Next(users.Length)],
+            items[random.Next(items.Length)],
+            type,
+            type == EventTypes.Rating ? random.Next(1, 6) : null);
+    }
+
+    /// <summary>The catalog's items when there are enough, else synthetic ids (created by the service on first event).</summary>
+    private static async Task<string[]> LoadItemIdsAsync(RecommenderClient client, CancellationToken ct)
+    {
+        var ids = new List<string>();
+        await foreach (var item in client.ListAllItemsAsync(sort: ItemSort.Popular, pageSize: 500, max: 2000, ct: ct))
+        {
+            ids.Add(item.ItemId);
+        }
+
+        return ids.Count >= 50 ? ids.ToArray() : Enumerable.Range(0, 1000).Select(i => $"bench-item-{i}").ToArray();
+    }
+
+    private static Table ToTable(BenchReport report)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"reco bench — {report.Url}, {report.Concurrency} clients"));
+        foreach (var header in Headers)
+        {
+            table.AddColumn(new TableColumn(header).RightAligned());
+        }
+
+        foreach (var phase in report.Phases)
+        {
+            table.AddRow(Cells(phase).Select(c => Markup.Escape(c)).ToArray());
+        }
+
+        return table;
+    }
+
+    private static string ToMarkdown(BenchReport report)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"# reco bench — {report.Url}");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"{report.StartedAt:u}, {report.Concurrency} concurrent clients, {report.DurationSeconds:0.#} s per phase{(report.EventBudget is { } b ? $", ≤ {b} events per phase" : "")}, {Environment.ProcessorCount} logical CPUs (client and server share the machine).");
+        md.AppendLine();
+        md.AppendLine("| " + string.Join(" | ", Headers) + " |");
+        md.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---:|", Headers.Length - 1)));
+        foreach (var phase in report.Phases)
+        {
+            md.AppendLine("| " + string.Join(" | ", Cells(phase)) + " |");
+        }
+
+        return md.ToString();
+    }
+
+    private static readonly string[] Headers = ["phase", "requests", "events", "errors", "events/s", "requests/s", "p50 ms", "p95 ms", "p99 ms", "max ms"];
+
+    private static string[] Cells(BenchResult p) =>
+    [
+        p.Phase,
+        p.Requests.ToString("N0", CultureInfo.InvariantCulture),
+        p.Events.ToString("N0", CultureInfo.InvariantCulture),
+        p.Errors.ToString("N0", CultureInfo.InvariantCulture),
+        p.Events == 0 ? "—" : p.EventsPerSecond.ToString("N0", CultureInfo.InvariantCulture),
+        p.RequestsPerSecond.ToString("N0", CultureInfo.InvariantCulture),
+        Ms(p.P50Ms),
+        Ms(p.P95Ms),
+        Ms(p.P99Ms),
+        Ms(p.MaxMs),
+    ];
+
+    private static string Ms(double? ms) => ms is { } v ? v.ToString("0.00", CultureInfo.InvariantCulture) : "—";
+}

@@ -1,0 +1,26 @@
+using Orleans.Concurrency;
+using Recommender.Grains.Domain;
+
+namespace Recommender.Grains.Items;
+
+/// <summary>One item: metadata, counters per event type and decayed popularity (key: item id).</summary>
+public interface IItemGrain : IGrainWithStringKey
+{
+    Task<ItemRecord> Upsert(ItemMetadata metadata);
+
+    /// <summary>The item, or null when nobody described it and nobody interacted with it.</summary>
+    Task<ItemRecord?> Get();
+
+    /// <summary>Counts interactions sent by user grains (one-way: an item counter never delays an acknowledgement).</summary>
+    [OneWay]
+    Task Interacted(ItemInteraction[] interactions);
+
+    /// <summary>Erases one user's contribution to the counters (privacy: forget user).</summary>
+    Task Forget(ItemInteraction[] interactions);
+}
+
+[GenerateSerializer, Alias("reco.ItemInteraction"), Immutable]
+public readonly record struct ItemInteraction(
+    [property: Id(0)] EventType Type,
+    [property: Id(1)] float Weight,
+    [property: Id(2)] long Timestamp);

@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Options;
+using Recommender.Grains.Domain;
+
+namespace Recommender.Grains.Items;
+
+/// <summary>
+/// Owns one item's record. Counter updates arrive one-way from user grains; the record reaches
+/// every silo's index coalesced (<see cref="RecommenderOptions.ItemPublishInterval"/>) and the
+/// grain snapshot is written debounced (<see cref="RecommenderOptions.SnapshotInterval"/>).
+/// </summary>
+public sealed class ItemGrain(
+    [PersistentState("item", StorageNames.Grains)] IPersistentState<ItemRecord> state,
+    ItemChangePublisher publisher,
+    IOptions<RecommenderOptions> options) : Grain, IItemGrain
+{
+    private readonly RecommenderOptions _options = options.Value;
+    private bool _unpublished;
+    private bool _unsaved;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(PublishIfChanged, _options.ItemPublishInterval, _options.ItemPublishInterval);
+        this.RegisterGrainTimer(SaveIfChanged, _options.SnapshotInterval, _options.SnapshotInterval);
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await PublishIfChanged(cancellationToken);
+        await SaveIfChanged(cancellationToken);
+    }
+
+    private ItemRecord Record => state.State;
+
+    private bool Exists => state.RecordExists || Record.Version > 0;
+
+    public async Task<ItemRecord> Upsert(ItemMetadata metadata)
+    {
+        var record = Record;
+        record.ItemId = this.GetPrimaryKeyString();
+        record.Title = metadata.Title;
+        record.Categories = metadata.Categories;
+        record.CreatedAt = metadata.CreatedAt ?? (record.CreatedAt != 0 ? record.CreatedAt : NowMs());
+        record.HasMetadata = true;
+        record.Version++;
+        // Metadata is written through at once: a PUT that answered 200 is durable.
+        await state.WriteStateAsync();
+        await publisher.PublishAsync(record, writeCatalog: true);
+        _unsaved = _unpublished = false;
+        return record.Clone();
+    }
+
+    public Task<ItemRecord?> Get() => Task.FromResult(Exists ? Record.Clone() : null);
+
+    public Task Interacted(ItemInteraction[] interactions)
+    {
+        var record = Record;
+        if (!Exists)
+        {
+            // An event for an unknown item creates it without metadata (as Gorse does): it is
+            // recommendable from its interactions and can be described later.
+            record.ItemId = this.GetPrimaryKeyString();
+            record.Title = record.ItemId;
+            record.CreatedAt = interactions.Length > 0 ? interactions.Min(i => i.Timestamp) : NowMs();
+        }
+        foreach (var interaction in interactions)
+        {
+            record.Counts[(int)interaction.Type]++;
+            record.PopularityLog = Popularity.Add(record.PopularityLog, interaction.Weight, interaction.Timestamp, _options.PopularityHalfLife);
+        }
+        record.Version++;
+        _unpublished = _unsaved = true;
+        return Task.CompletedTask;
+    }
+
+    public Task Forget(ItemInteraction[] interactions)
+    {
+        if (!Exists) return Task.CompletedTask;
+        var record = Record;
+        foreach (var interaction in interactions)
+        {
+            ref var count = ref record.Counts[(int)interaction.Type];
+            count = Math.Max(0, count - 1);
+            record.PopularityLog = Popularity.Subtract(record.PopularityLog, interaction.Weight, interaction.Timestamp, _options.PopularityHalfLife);
+        }
+        record.Version++;
+        _unpublished = _unsaved = true;
+        return Task.CompletedTask;
+    }
+
+    private async Task PublishIfChanged(CancellationToken cancellationToken)
+    {
+        if (!_unpublished) return;
+        _unpublished = false;
+        await publisher.PublishAsync(Record, writeCatalog: false);
+    }
+
+    private async Task SaveIfChanged(CancellationToken cancellationToken)
+    {
+        if (!_unsaved) return;
+        _unsaved = false;
+        await state.WriteStateAsync(cancellationToken);
+        await publisher.SaveToCatalogAsync(Record);
+    }
+
+    private static long NowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+}

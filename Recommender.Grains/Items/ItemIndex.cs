@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+
+namespace Recommender.Grains.Items;
+
+/// <summary>
+/// Per-silo read replica of the catalog: every item's record in a slot array that user grains
+/// scan in-process (no fan-out to item grains). Fed by <see cref="ItemChangePublisher"/> and
+/// <see cref="ItemIndexSync"/>; correctness never depends on it being up to the millisecond.
+/// Reads are lock-free; writes take a lock and never let an older record replace a newer one.
+/// </summary>
+public sealed class ItemIndex
+{
+    private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<string, int> _slotOf = new(StringComparer.Ordinal);
+    private ItemRecord?[] _records = new ItemRecord?[1024];
+    private int _count;
+    private long _changes;
+    private (long Changes, int[] Slots) _popular = (-1, []);
+
+    /// <summary>Number of slots in use (slots are never reused, so a slot id is stable).</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Increases with every applied change; caches compare it to know they are stale.</summary>
+    public long Changes => Interlocked.Read(ref _changes);
+
+    /// <summary>Raised after a record was applied (slot, record); used by the model's item vectors.</summary>
+    public event Action<int, ItemRecord>? Applied;
+
+    public int SlotOf(string itemId) => _slotOf.TryGetValue(itemId, out var slot) ? slot : -1;
+
+    public ItemRecord? At(int slot) => slot >= 0 && slot < Count ? Volatile.Read(ref _records)[slot] : null;
+
+    public bool TryGet(string itemId, out ItemRecord record)
+    {
+        record = At(SlotOf(itemId))!;
+        return record is not null;
+    }
+
+    /// <summary>The records currently held; the span stays valid (a grow copies into a new array).</summary>
+    public ReadOnlySpan<ItemRecord?> Records => Volatile.Read(ref _records).AsSpan(0, Count);
+
+    public int Apply(ItemRecord record)
+    {
+        int slot;
+        lock (_gate)
+        {
+            if (_slotOf.TryGetValue(record.ItemId, out slot))
+            {
+                var current = _records[slot];
+                if (current is not null && current.Version > record.Version) return slot;
+            }
+            else
+            {
+                slot = _count;
+                if (slot == _records.Length) Array.Resize(ref _records, slot * 2);
+                _slotOf[record.ItemId] = slot;
+            }
+            Volatile.Write(ref _records[slot], record);
+            if (slot == _count) Volatile.Write(ref _count, slot + 1);
+            Interlocked.Increment(ref _changes);
+        }
+        Applied?.Invoke(slot, record);
+        return slot;
+    }
+
+    /// <summary>Slots ordered by decayed popularity, most popular first (cached until the next change).</summary>
+    public int[] PopularSlots()
+    {
+        var cached = _popular;
+        var changes = Changes;
+        if (cached.Changes == changes) return cached.Slots;
+        var records = Records;
+        var slots = new int[records.Length];
+        var keys = new double[records.Length];
+        for (var i = 0; i < slots.Length; i++)
+        {
+            slots[i] = i;
+            // Items nobody touched yet sort by total interactions (0) below every touched one.
+            keys[i] = -(records[i]?.PopularityLog ?? double.NegativeInfinity);
+        }
+        Array.Sort(keys, slots);
+        _popular = (changes, slots);
+        return slots;
+    }
+
+    /// <summary>Every category with its item count.</summary>
+    public IReadOnlyDictionary<string, int> Categories()
+    {
+        var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var record in Records)
+        {
+            if (record is null) continue;
+            foreach (var category in record.Categories) counts[category] = counts.GetValueOrDefault(category) + 1;
+        }
+        return counts;
+    }
+}

@@ -1,0 +1,33 @@
+using Recommender.Grains.Domain;
+
+namespace Recommender.Grains.Items;
+
+/// <summary>
+/// What every silo knows about an item: metadata, counters and decayed popularity. Published by
+/// the item's grain to every silo's <see cref="ItemIndex"/> and stored in the catalog hash.
+/// </summary>
+[GenerateSerializer, Alias("reco.ItemRecord")]
+public sealed class ItemRecord
+{
+    [Id(0)] public string ItemId { get; set; } = "";
+    [Id(1)] public string Title { get; set; } = "";
+    [Id(2)] public string[] Categories { get; set; } = [];
+    /// <summary>Unix milliseconds.</summary>
+    [Id(3)] public long CreatedAt { get; set; }
+    /// <summary>Counts per <see cref="EventType"/>, indexed by its numeric value.</summary>
+    [Id(4)] public int[] Counts { get; set; } = new int[EventTypes.Count];
+    /// <summary>ln of the decayed popularity, see <see cref="Popularity"/>.</summary>
+    [Id(5)] public double PopularityLog { get; set; } = double.NegativeInfinity;
+    /// <summary>False for items created by an event before anyone described them.</summary>
+    [Id(6)] public bool HasMetadata { get; set; }
+    /// <summary>Increases with every change, so a silo never replaces a newer record by an older one.</summary>
+    [Id(7)] public long Version { get; set; }
+
+    public int TotalInteractions => Counts.Sum();
+
+    public ItemRecord Clone() => new()
+    {
+        ItemId = ItemId, Title = Title, Categories = Categories, CreatedAt = CreatedAt,
+        Counts = (int[])Counts.Clone(), PopularityLog = PopularityLog, HasMetadata = HasMetadata, Version = Version,
+    };
+}

@@ -1,0 +1,107 @@
+using Recommender.Grains.Items;
+using Recommender.Grains.Users;
+
+namespace Recommender.Grains.Ranking;
+
+/// <summary>
+/// Ranks the catalog for one user against this silo's <see cref="ItemIndex"/>, in-process.
+/// Cold users get decayed popularity. Users with positive evidence get
+/// score(i) = (1 − β)·affinity(u, i) + β·pop(i), where pop(i) ∈ [0, 1] is the item's popularity
+/// percentile and affinity(u, i) the mean over i's categories of the user's signed category
+/// weight, normalised by the user's total |weight| — so dislikes push whole categories down.
+/// Items the user interacted with, excluded items and other categories (when filtered) never appear.
+/// </summary>
+public sealed class RankingEngine(ItemIndex index)
+{
+    /// <summary>β: how much popularity counts for a personal ranking.</summary>
+    public const float PopularityBlend = 0.3f;
+
+    public (RankedItem[] Items, string Strategy) Rank(UserTaste taste, RecommendQuery query)
+    {
+        var popularity = PopularityPercentiles();
+        return taste.HasPositiveEvidence
+            ? (Personal(taste, query, popularity), "personal")
+            : (Popular(taste, query, popularity), "popular");
+    }
+
+    /// <summary>The most popular items that pass the query's filters.</summary>
+    public RankedItem[] Popular(UserTaste taste, RecommendQuery query, float[]? popularity = null)
+    {
+        popularity ??= PopularityPercentiles();
+        var exclude = query.Exclude.Length == 0 ? null : new HashSet<string>(query.Exclude, StringComparer.Ordinal);
+        var result = new List<RankedItem>(query.K);
+        foreach (var slot in index.PopularSlots())
+        {
+            var record = index.At(slot);
+            if (record is null || !Passes(record, taste, query, exclude)) continue;
+            var reason = query.Explain ? PopularReason(record, query.Category) : null;
+            result.Add(ToRanked(record, result.Count + 1, popularity[slot], reason));
+            if (result.Count == query.K) break;
+        }
+        return [.. result];
+    }
+
+    private RankedItem[] Personal(UserTaste taste, RecommendQuery query, float[] popularity)
+    {
+        var exclude = query.Exclude.Length == 0 ? null : new HashSet<string>(query.Exclude, StringComparer.Ordinal);
+        var totalWeight = taste.CategoryWeights.Values.Sum(MathF.Abs);
+        if (totalWeight <= 0) totalWeight = 1;
+        var top = new TopList(query.K);
+        var records = index.Records;
+        for (var slot = 0; slot < records.Length; slot++)
+        {
+            var record = records[slot];
+            if (record is null || !Passes(record, taste, query, exclude)) continue;
+            var affinity = 0f;
+            foreach (var category in record.Categories) affinity += taste.CategoryWeights.GetValueOrDefault(category);
+            if (record.Categories.Length > 0) affinity /= record.Categories.Length * totalWeight;
+            top.Offer(slot, (1 - PopularityBlend) * affinity + PopularityBlend * popularity[slot]);
+        }
+        var explainer = query.Explain ? new Explainer(taste, index) : null;
+        var ranked = top.Sorted();
+        var items = new RankedItem[ranked.Length];
+        for (var r = 0; r < ranked.Length; r++)
+        {
+            var record = index.At(ranked[r].Slot)!;
+            items[r] = ToRanked(record, r + 1, ranked[r].Score, explainer?.Why(record));
+        }
+        return items;
+    }
+
+    /// <summary>Popularity percentile per slot: 1 for the most popular item, 0 for items nobody touched.</summary>
+    private float[] PopularityPercentiles()
+    {
+        var order = index.PopularSlots();
+        var percentiles = new float[index.Count];
+        for (var position = 0; position < order.Length; position++)
+        {
+            var slot = order[position];
+            if (slot >= percentiles.Length) continue;
+            var record = index.At(slot);
+            percentiles[slot] = record is null || double.IsNegativeInfinity(record.PopularityLog)
+                ? 0f
+                : 1f - (float)position / order.Length;
+        }
+        return percentiles;
+    }
+
+    private static bool Passes(ItemRecord record, UserTaste taste, RecommendQuery query, HashSet<string>? exclude) =>
+        !taste.Items.ContainsKey(record.ItemId)
+        && (exclude is null || !exclude.Contains(record.ItemId))
+        && (query.Category is null || record.Categories.Contains(query.Category, StringComparer.OrdinalIgnoreCase));
+
+    private static string PopularReason(ItemRecord record, string? category) =>
+        category is not null ? $"popular in {category}"
+        : record.Categories.Length > 0 ? $"popular in {record.Categories[0]}"
+        : "popular";
+
+    private static RankedItem ToRanked(ItemRecord record, int rank, float score, string? reason) => new()
+    {
+        Rank = rank,
+        ItemId = record.ItemId,
+        Title = record.Title,
+        Categories = record.Categories,
+        Score = score,
+        Reason = reason,
+    };
+}

@@ -1,0 +1,15 @@
+using Recommender.Grains.Users;
+
+namespace Recommender.Grains.Ranking;
+
+/// <summary>The read-only view of a user that ranking needs.</summary>
+public sealed record UserTaste(
+    IReadOnlyDictionary<string, ItemAffinity> Items,
+    IReadOnlyDictionary<string, float> CategoryWeights,
+    float[]? Embedding)
+{
+    /// <summary>True once the user gave any positive evidence: from then on results are personal.</summary>
+    public bool HasPositiveEvidence { get; } = Items.Values.Any(a => !a.Negative);
+
+    public static readonly UserTaste Empty = new(new Dictionary<string, ItemAffinity>(), new Dictionary<string, float>(), null);
+}

@@ -1,0 +1,28 @@
+namespace Recommender.Grains;
+
+/// <summary>Behaviour of the grains, bound from configuration section <c>Recommender</c>.</summary>
+public sealed class RecommenderOptions
+{
+    public const string Section = "Recommender";
+
+    /// <summary>Half-life of the decayed popularity.</summary>
+    public TimeSpan PopularityHalfLife { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often a changed grain writes its snapshot (the event log makes events durable, not the snapshot).</summary>
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Item changes reach every silo's index coalesced at this period, not one broadcast per event.</summary>
+    public TimeSpan ItemPublishInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How many distinct items a user grain remembers interactions with (the oldest are dropped first).</summary>
+    public int MaxItemsPerUser { get; set; } = 500;
+
+    /// <summary>How many recent event ids a user grain remembers for idempotency.</summary>
+    public int IdempotencyWindow { get; set; } = 1000;
+
+    /// <summary>How many recent events the profile shows.</summary>
+    public int RecentEvents { get; set; } = 20;
+
+    /// <summary>Seed a deterministic synthetic demo catalog when the store is empty (local mode).</summary>
+    public bool SeedDemoCatalog { get; set; } = true;
+}

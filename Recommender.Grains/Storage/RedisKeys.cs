@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace Recommender.Grains.Storage;
+
+/// <summary>
+/// Every key this service writes outside Orleans' own grain storage, prefixed with the
+/// cluster's ServiceId so several deployments (and test clusters) can share one Redis.
+/// </summary>
+public sealed class RedisKeys(IOptions<ClusterOptions> cluster)
+{
+    private readonly string _prefix = $"reco:{cluster.Value.ServiceId}:";
+
+    /// <summary>The list holding one user's event log (RPUSH / LRANGE: both Redis 7 and Garnet have lists, Garnet has no streams).</summary>
+    public RedisKey UserLog(string userId) => _prefix + "log:" + userId;
+
+    /// <summary>The set of every user with a log, read by the trainer.</summary>
+    public RedisKey Users => _prefix + "users";
+
+    /// <summary>Hash item id → <see cref="Items.ItemRecord"/> JSON: what a silo's item index loads at start.</summary>
+    public RedisKey Catalog => _prefix + "catalog";
+
+    /// <summary>Pub/sub channel on which item grains announce changes to every silo's item index.</summary>
+    public RedisChannel ItemChanges => RedisChannel.Literal(_prefix + "items");
+
+    /// <summary>The current trained model (binary blob) and its metadata.</summary>
+    public RedisKey Model => _prefix + "model";
+}

@@ -1,0 +1,65 @@
+using Recommender.Grains.Domain;
+
+namespace Recommender.Grains.Users;
+
+[GenerateSerializer, Alias("reco.RecordResult"), Immutable]
+public readonly record struct RecordResult([property: Id(0)] int Accepted, [property: Id(1)] int Duplicates);
+
+[GenerateSerializer, Alias("reco.RecommendQuery"), Immutable]
+public sealed record RecommendQuery
+{
+    [Id(0)] public int K { get; init; } = 10;
+    [Id(1)] public string? Category { get; init; }
+    [Id(2)] public string[] Exclude { get; init; } = [];
+    [Id(3)] public bool Explain { get; init; } = true;
+}
+
+[GenerateSerializer, Alias("reco.RankedItem"), Immutable]
+public sealed record RankedItem
+{
+    [Id(0)] public int Rank { get; init; }
+    [Id(1)] public required string ItemId { get; init; }
+    [Id(2)] public string Title { get; init; } = "";
+    [Id(3)] public string[] Categories { get; init; } = [];
+    [Id(4)] public float Score { get; init; }
+    [Id(5)] public string? Reason { get; init; }
+}
+
+[GenerateSerializer, Alias("reco.Ranking"), Immutable]
+public sealed record Ranking
+{
+    [Id(0)] public required string UserId { get; init; }
+    [Id(1)] public long ModelVersion { get; init; }
+    /// <summary>"popular" for users without positive evidence yet, "personal" otherwise.</summary>
+    [Id(2)] public string Strategy { get; init; } = "popular";
+    [Id(3)] public DateTimeOffset ComputedAt { get; init; }
+    [Id(4)] public RankedItem[] Items { get; init; } = [];
+}
+
+[GenerateSerializer, Alias("reco.UserProfile"), Immutable]
+public sealed record UserProfile
+{
+    [Id(0)] public required string UserId { get; init; }
+    [Id(1)] public DateTimeOffset FirstSeen { get; init; }
+    [Id(2)] public DateTimeOffset LastSeen { get; init; }
+    [Id(3)] public int TotalEvents { get; init; }
+    [Id(4)] public Dictionary<string, int> Counts { get; init; } = [];
+    [Id(5)] public CategoryWeight[] TopCategories { get; init; } = [];
+    [Id(6)] public InteractionEvent[] Recent { get; init; } = [];
+    [Id(7)] public long ModelVersion { get; init; }
+}
+
+[GenerateSerializer, Alias("reco.CategoryWeight"), Immutable]
+public readonly record struct CategoryWeight([property: Id(0)] string Category, [property: Id(1)] float Weight);
+
+/// <summary>Everything held about a user (privacy export).</summary>
+[GenerateSerializer, Alias("reco.UserExport"), Immutable]
+public sealed record UserExport
+{
+    [Id(0)] public required UserProfile Profile { get; init; }
+    [Id(1)] public Dictionary<string, ItemAffinity> Items { get; init; } = [];
+    [Id(2)] public Dictionary<string, float> CategoryWeights { get; init; } = [];
+    [Id(3)] public float[]? Embedding { get; init; }
+    [Id(4)] public string[] LastRanking { get; init; } = [];
+    [Id(5)] public InteractionEvent[] Events { get; init; } = [];
+}

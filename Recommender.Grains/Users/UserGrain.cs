@@ -1,0 +1,208 @@
+using Microsoft.Extensions.Options;
+using Recommender.Grains.Domain;
+using Recommender.Grains.Items;
+using Recommender.Grains.Ranking;
+using Recommender.Grains.Storage;
+
+namespace Recommender.Grains.Users;
+
+/// <summary>
+/// One user. An event is appended to the user's durable log first (the acknowledgement waits
+/// for it), then applied to the in-memory state at once; the snapshot is written debounced and
+/// on deactivation, and activation replays the log after the snapshot's position.
+/// </summary>
+public sealed class UserGrain(
+    [PersistentState("user", StorageNames.Grains)] IPersistentState<UserState> state,
+    EventLog log,
+    ItemIndex index,
+    RankingEngine ranking,
+    IOptions<EvidenceOptions> evidence,
+    IOptions<RecommenderOptions> options) : Grain, IUserGrain
+{
+    private readonly RecommenderOptions _options = options.Value;
+    private readonly EvidenceOptions _evidence = evidence.Value;
+    private HashSet<string> _eventIds = new(StringComparer.Ordinal);
+    private bool _unsaved;
+
+    private UserState State => state.State;
+    private string UserId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _eventIds = new HashSet<string>(State.RecentEventIds, StringComparer.Ordinal);
+        // The snapshot may lag the log (it is written debounced): replay what came after it.
+        var pending = await log.ReadAsync(UserId, State.LogPosition);
+        foreach (var line in pending) Apply(InteractionEvent.Decode(line));
+        State.LogPosition += pending.Length;
+        _unsaved |= pending.Length > 0;
+        this.RegisterGrainTimer(SaveIfChanged, _options.SnapshotInterval, _options.SnapshotInterval);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        SaveIfChanged(cancellationToken);
+
+    public async Task<RecordResult> Record(InteractionEvent[] events)
+    {
+        var fresh = new List<InteractionEvent>(events.Length);
+        var batchIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (e.EventId is { } id && (_eventIds.Contains(id) || !batchIds.Add(id))) continue;
+            fresh.Add(e);
+        }
+        if (fresh.Count == 0) return new RecordResult(0, events.Length);
+
+        // Durable first: only an appended event is acknowledged.
+        var length = await log.AppendAsync(UserId, fresh.ConvertAll(e => e.Encode()));
+
+        var perItem = new Dictionary<string, List<ItemInteraction>>(StringComparer.Ordinal);
+        foreach (var e in fresh)
+        {
+            Apply(e);
+            var weight = _evidence.Of(e.Type, e.Value);
+            if (!perItem.TryGetValue(e.ItemId, out var list)) perItem[e.ItemId] = list = [];
+            list.Add(new ItemInteraction(e.Type, weight.Positive ? weight.Confidence : 0f, e.Timestamp));
+        }
+        State.LogPosition = length;
+        _unsaved = true;
+
+        foreach (var (itemId, interactions) in perItem)
+            _ = GrainFactory.GetGrain<IItemGrain>(itemId).Interacted([.. interactions]);
+
+        return new RecordResult(fresh.Count, events.Length - fresh.Count);
+    }
+
+    public Task<Ranking> Recommend(RecommendQuery query)
+    {
+        var (items, strategy) = ranking.Rank(Taste(), query);
+        if (query.Exclude.Length == 0 && query.Category is null)
+            State.LastRanking = Array.ConvertAll(items, i => i.ItemId);
+        return Task.FromResult(new Ranking
+        {
+            UserId = UserId,
+            ModelVersion = State.ModelVersion,
+            Strategy = strategy,
+            ComputedAt = DateTimeOffset.UtcNow,
+            Items = items,
+        });
+    }
+
+    public Task<UserProfile?> GetProfile() =>
+        Task.FromResult(State.TotalEvents == 0 ? null : BuildProfile());
+
+    public async Task<UserExport?> Export()
+    {
+        if (State.TotalEvents == 0) return null;
+        var events = await log.ReadAsync(UserId);
+        return new UserExport
+        {
+            Profile = BuildProfile(),
+            Items = new Dictionary<string, ItemAffinity>(State.Items),
+            CategoryWeights = new Dictionary<string, float>(State.CategoryWeights),
+            Embedding = State.Embedding,
+            LastRanking = State.LastRanking,
+            Events = Array.ConvertAll(events, InteractionEvent.Decode),
+        };
+    }
+
+    public async Task Forget()
+    {
+        var events = Array.ConvertAll(await log.ReadAsync(UserId), InteractionEvent.Decode);
+        foreach (var group in events.GroupBy(e => e.ItemId))
+        {
+            var interactions = group.Select(e =>
+            {
+                var weight = _evidence.Of(e.Type, e.Value);
+                return new ItemInteraction(e.Type, weight.Positive ? weight.Confidence : 0f, e.Timestamp);
+            }).ToArray();
+            await GrainFactory.GetGrain<IItemGrain>(group.Key).Forget(interactions);
+        }
+        await log.DeleteAsync(UserId);
+        await state.ClearStateAsync();
+        state.State = new UserState();
+        _eventIds.Clear();
+        _unsaved = false;
+        DeactivateOnIdle();
+    }
+
+    /// <summary>Folds one event into the statistics, the per-item aggregate and the category taste.</summary>
+    private void Apply(InteractionEvent e)
+    {
+        var s = State;
+        s.Counts[(int)e.Type]++;
+        if (s.FirstSeen == 0 || e.Timestamp < s.FirstSeen) s.FirstSeen = e.Timestamp;
+        s.LastSeen = Math.Max(s.LastSeen, e.Timestamp);
+
+        var weight = _evidence.Of(e.Type, e.Value);
+        var affinity = s.Items.GetValueOrDefault(e.ItemId);
+        affinity.Confidence += weight.Confidence;
+        affinity.LastAt = Math.Max(affinity.LastAt, e.Timestamp);
+        affinity.Negative = !weight.Positive;
+        s.Items[e.ItemId] = affinity;
+        if (s.Items.Count > _options.MaxItemsPerUser) DropOldestItem(s);
+
+        if (index.TryGet(e.ItemId, out var item) && item.Categories.Length > 0)
+        {
+            var share = (weight.Positive ? weight.Confidence : -weight.Confidence) / item.Categories.Length;
+            foreach (var category in item.Categories)
+                s.CategoryWeights[category] = s.CategoryWeights.GetValueOrDefault(category) + share;
+        }
+
+        s.Recent.Add(e);
+        if (s.Recent.Count > _options.RecentEvents) s.Recent.RemoveAt(0);
+        if (e.EventId is { } id && _eventIds.Add(id))
+        {
+            s.RecentEventIds.Add(id);
+            if (s.RecentEventIds.Count > _options.IdempotencyWindow)
+            {
+                _eventIds.Remove(s.RecentEventIds[0]);
+                s.RecentEventIds.RemoveAt(0);
+            }
+        }
+    }
+
+    private static void DropOldestItem(UserState s)
+    {
+        string? oldest = null;
+        var oldestAt = long.MaxValue;
+        foreach (var (itemId, affinity) in s.Items)
+        {
+            if (affinity.LastAt < oldestAt) { oldest = itemId; oldestAt = affinity.LastAt; }
+        }
+        if (oldest is not null) s.Items.Remove(oldest);
+    }
+
+    private UserTaste Taste() => new(State.Items, State.CategoryWeights, State.Embedding);
+
+    private UserProfile BuildProfile() => new()
+    {
+        UserId = UserId,
+        FirstSeen = DateTimeOffset.FromUnixTimeMilliseconds(State.FirstSeen),
+        LastSeen = DateTimeOffset.FromUnixTimeMilliseconds(State.LastSeen),
+        TotalEvents = State.TotalEvents,
+        Counts = EventTypes.All.ToDictionary(t => t.ToWire(), t => State.Counts[(int)t]),
+        TopCategories = State.CategoryWeights
+            .Where(c => c.Value > 0)
+            .OrderByDescending(c => c.Value)
+            .Take(5)
+            .Select(c => new CategoryWeight(c.Key, c.Value))
+            .ToArray(),
+        Recent = [.. Enumerable.Reverse(State.Recent)],
+        ModelVersion = State.ModelVersion,
+    };
+
+    private async Task SaveIfChanged(CancellationToken cancellationToken)
+    {
+        if (!_unsaved) return;
+        _unsaved = false;
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch
+        {
+            _unsaved = true; // the log still holds every event; try again at the next tick
+            throw;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using Recommender.Grains.Domain;
+
+namespace Recommender.Grains.Users;
+
+/// <summary>
+/// A user's snapshot. It reflects the event log up to <see cref="LogPosition"/>; on activation
+/// the grain replays the entries after it, so a snapshot may lag without losing anything.
+/// Field ids are the persisted contract: add fields with new ids, never reuse one.
+/// </summary>
+[GenerateSerializer, Alias("reco.UserState")]
+public sealed class UserState
+{
+    /// <summary>Events per <see cref="EventType"/>, indexed by its numeric value.</summary>
+    [Id(0)] public int[] Counts { get; set; } = new int[EventTypes.Count];
+    [Id(1)] public long FirstSeen { get; set; }
+    [Id(2)] public long LastSeen { get; set; }
+    /// <summary>Bounded per-item aggregate of the user's interactions (the implicit-feedback row).</summary>
+    [Id(3)] public Dictionary<string, ItemAffinity> Items { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Signed taste per category: positive evidence adds, negative evidence subtracts.</summary>
+    [Id(4)] public Dictionary<string, float> CategoryWeights { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>The user's vector (k floats) and the model version it was fitted against.</summary>
+    [Id(5)] public float[]? Embedding { get; set; }
+    [Id(6)] public long ModelVersion { get; set; }
+    /// <summary>Item ids of the last ranking served or pushed, best first (for diffs and the online hit-rate).</summary>
+    [Id(7)] public string[] LastRanking { get; set; } = [];
+    /// <summary>How many log entries this snapshot reflects.</summary>
+    [Id(8)] public long LogPosition { get; set; }
+    /// <summary>The most recent event ids, oldest first (the idempotency window).</summary>
+    [Id(9)] public List<string> RecentEventIds { get; set; } = [];
+    /// <summary>The most recent events, oldest first (for the profile).</summary>
+    [Id(10)] public List<InteractionEvent> Recent { get; set; } = [];
+
+    public int TotalEvents => Counts.Sum();
+}
+
+/// <summary>What one user's interactions with one item add up to.</summary>
+[GenerateSerializer, Alias("reco.ItemAffinity")]
+public struct ItemAffinity
+{
+    /// <summary>Summed confidence c of the evidence (Hu, Koren, Volinsky 2008).</summary>
+    [Id(0)] public float Confidence;
+    /// <summary>Unix milliseconds of the latest interaction.</summary>
+    [Id(1)] public long LastAt;
+    /// <summary>The latest evidence was negative (a dislike, or a low rating if so configured).</summary>
+    [Id(2)] public bool Negative;
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Orleans.Persistence;
+using Orleans.Serialization;
+using Orleans.Storage;
+using Recommender.Grains;
+using Recommender.Grains.Catalog;
+using Recommender.Grains.Domain;
+using Recommender.Grains.Items;
+using Recommender.Grains.Ranking;
+using Recommender.Grains.Storage;
+using Recommender.Silo.Demo;
+using Recommender.Silo.Storage;
+using StackExchange.Redis;
+
+namespace Recommender.Silo.Hosting;
+
+/// <summary>How the silo finds its peers.</summary>
+public enum SiloClustering
+{
+    /// <summary>One silo co-hosted with the API (local mode): localhost clustering, no membership table.</summary>
+    Localhost,
+    /// <summary>Standalone silos forming a cluster through a Redis membership table.</summary>
+    Redis,
+}
+
+public static class RecommenderSiloExtensions
+{
+    /// <summary>
+    /// Hosts a recommender silo in this process: the store (embedded Garnet unless a Redis is
+    /// configured), clustering, grain storage, the dashboard's collectors and the demo catalog.
+    /// </summary>
+    public static RecommenderStore AddRecommenderSilo(this IHostApplicationBuilder builder, SiloClustering clustering)
+    {
+        using var bootLogging = LoggerFactory.Create(l => l.AddConsole().SetMinimumLevel(LogLevel.Warning));
+        var store = RecommenderStore.Open(builder.Configuration, bootLogging);
+        builder.Services.AddSingleton(store);
+        var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o => { o.ServiceId = cluster.ServiceId; o.ClusterId = cluster.ClusterId; });
+            if (clustering == SiloClustering.Redis)
+            {
+                silo.UseRedisClustering(o => o.ConfigurationOptions = RedisConnection.Options(store.ConnectionString, TimeSpan.FromSeconds(5)));
+                silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedIp), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+            }
+            silo.AddDashboard();
+            silo.AddRecommenderGrains(store.ConnectionString);
+        });
+        if (builder.Configuration.GetValue($"{RecommenderOptions.Section}:{nameof(RecommenderOptions.SeedDemoCatalog)}", true))
+            builder.Services.AddHostedService<DemoCatalogSeeder>();
+        return store;
+    }
+
+    /// <summary>
+    /// Everything the grains need on a silo, given the Redis-protocol store: grain storage with
+    /// the Orleans binary serializer, the event log, the item index and its sync, ranking.
+    /// Shared by real silos and test clusters.
+    /// </summary>
+    public static ISiloBuilder AddRecommenderGrains(this ISiloBuilder silo, string redisConnectionString)
+    {
+        var services = silo.Services;
+        services.AddOptions<RecommenderOptions>().BindConfiguration(RecommenderOptions.Section);
+        services.AddOptions<EvidenceOptions>().BindConfiguration($"{RecommenderOptions.Section}:Evidence");
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
+
+        services.AddSingleton<IConnectionMultiplexer>(sp => RedisConnection.Connect(
+            redisConnectionString,
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value.CommandTimeout,
+            sp.GetService<ILoggerFactory>()?.CreateLogger("Recommender.Redis") ?? NullLogger.Instance));
+        services.AddSingleton<RedisKeys>();
+        services.AddSingleton<EventLog>();
+        services.AddSingleton<ItemIndex>();
+        services.AddSingleton<ItemChangePublisher>();
+        services.AddSingleton<RankingEngine>();
+        services.AddSingleton<SimilarItems>();
+        services.AddHostedService<ItemIndexSync>();
+
+        // Snapshots use Orleans' binary serializer (versioned by [Id]s, no CLR type names in the data).
+        silo.AddRedisGrainStorage(StorageNames.Grains, (OptionsBuilder<RedisStorageOptions> options) =>
+            options.Configure<IServiceProvider>((o, sp) =>
+            {
+                o.ConfigurationOptions = RedisConnection.Options(redisConnectionString, sp.GetRequiredService<IOptions<StorageOptions>>().Value.CommandTimeout);
+                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>());
+            }));
+        return silo;
+    }
+}

@@ -67,7 +67,10 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
 
     public HubConnectionState State => _connection.State;
 
-    /// <summary>Connects, retrying the first connection for up to <paramref name="timeout"/> (default 10 s).</summary>
+    /// <summary>
+    /// Connects, retrying connection failures for up to <paramref name="timeout"/> (default 10 s); an HTTP
+    /// error status (e.g. 404: no hub at that address) is not retried.
+    /// </summary>
     public async Task ConnectAsync(TimeSpan? timeout = null, CancellationToken ct = default)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
@@ -78,7 +81,7 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
                 await _connection.StartAsync(ct).ConfigureAwait(false);
                 return;
             }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            catch (HttpRequestException ex) when (ex.StatusCode is null && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(500, ct).ConfigureAwait(false);
             }

@@ -6,15 +6,19 @@ namespace Recommender.Client.Api;
 /// <summary>The service answered with an error status; <see cref="Problem"/> holds its problem details.</summary>
 public sealed class RecommenderApiException : Exception
 {
-    public RecommenderApiException(HttpStatusCode statusCode, ApiProblem problem, string? rawBody = null)
-        : base(Describe(statusCode, problem))
+    public RecommenderApiException(HttpStatusCode statusCode, ApiProblem problem, string? rawBody = null, string? request = null)
+        : base((request is null ? "" : request + " → ") + Describe(statusCode, problem))
     {
+        Request = request;
         StatusCode = statusCode;
         Problem = problem;
         RawBody = rawBody;
     }
 
     public HttpStatusCode StatusCode { get; }
+
+    /// <summary>"METHOD /path?query" of the refused request, when known.</summary>
+    public string? Request { get; }
 
     public ApiProblem Problem { get; }
 

@@ -266,7 +266,8 @@ public sealed class RecommenderClient : IDisposable
         }
 
         problem ??= new ApiProblem(null, response.ReasonPhrase, (int)response.StatusCode, Truncate(raw), null);
-        throw new RecommenderApiException(response.StatusCode, problem, problem.Title is null ? raw : null);
+        var request = response.RequestMessage is { } m ? $"{m.Method} {m.RequestUri?.PathAndQuery}" : null;
+        throw new RecommenderApiException(response.StatusCode, problem, problem.Title is null ? raw : null, request);
     }
 
     private static string? Truncate(string? text) =>

@@ -8,6 +8,13 @@ public static class RecommenderJson
 {
     public static JsonSerializerOptions Options { get; } = Create();
 
+    /// <summary>For report files: indented, and non-ASCII text (×, é) written as is.</summary>
+    public static JsonSerializerOptions Indented { get; } = new(Options)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     private static JsonSerializerOptions Create()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)

@@ -80,8 +80,9 @@ public sealed class BenchCommand : RecoCommand<BenchSettings>
         var users = Enumerable.Range(0, s.Users).Select(i => $"bench-{run}-{i}").ToArray();
         var items = await LoadItemIdsAsync(client, ct);
         AnsiConsole.MarkupLineInterpolated(
-            $"bench on {s.BaseUri}: {s.Concurrency} clients, {s.DurationValue.TotalSeconds:0.#} s per phase{(s.Events is { } n ? $", ≤ {n:N0} events per phase" : "")}; users bench-{run}-*, {items.Length:N0} items");
+            $"bench on {s.BaseUri.AbsoluteUri}: {s.Concurrency} clients, {s.DurationValue.TotalSeconds:0.#} s per phase{(s.Events is { } n ? $", ≤ {n:N0} events per phase" : "")}; users bench-{run}-*, {items.Length:N0} items");
 
+        var startedAt = DateTimeOffset.UtcNow;
         var phases = new List<BenchResult>();
         foreach (var batch in new[] { 1, 100, 1000 })
         {
@@ -102,7 +103,7 @@ public sealed class BenchCommand : RecoCommand<BenchSettings>
             ct));
         phases.Add(recommendations with { Events = 0, EventsPerSecond = 0 });
 
-        var report = new BenchReport(s.BaseUri.ToString(), DateTimeOffset.UtcNow, s.DurationValue.TotalSeconds, s.Concurrency, s.Events, phases);
+        var report = new BenchReport(s.BaseUri.AbsoluteUri, startedAt, s.DurationValue.TotalSeconds, s.Concurrency, s.Events, phases);
         AnsiConsole.Write(ToTable(report));
         foreach (var failed in phases.Where(p => p.Errors > 0))
         {
@@ -111,7 +112,7 @@ public sealed class BenchCommand : RecoCommand<BenchSettings>
 
         if (s.Json is not null)
         {
-            await File.WriteAllTextAsync(s.Json, JsonSerializer.Serialize(report, new JsonSerializerOptions(RecommenderJson.Options) { WriteIndented = true }), ct);
+            await File.WriteAllTextAsync(s.Json, JsonSerializer.Serialize(report, RecommenderJson.Indented), ct);
             AnsiConsole.MarkupLineInterpolated($"Wrote [blue]{s.Json}[/]");
         }
 

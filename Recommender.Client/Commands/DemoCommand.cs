@@ -34,7 +34,7 @@ public sealed class DemoCommand : RecoCommand<DemoSettings>
         await client.GetHealthAsync(ct); // unreachable → exit 2 before anything else
 
         var user = s.User ?? "demo-" + Guid.NewGuid().ToString("N")[..8];
-        AnsiConsole.MarkupLineInterpolated($"User [bold blue]{user}[/] on {s.BaseUri}");
+        AnsiConsole.MarkupLineInterpolated($"User [bold blue]{user}[/] on {s.BaseUri.AbsoluteUri}");
 
         var before = await client.GetRecommendationsAsync(user, s.K, explain: true, ct: ct);
         AnsiConsole.Write(RankingView.Table($"before — {before.Strategy ?? "?"}, model v{before.ModelVersion}", before.Items));

@@ -114,7 +114,7 @@ public sealed class EvaluateCommand : RecoCommand<EvaluateSettings>
         }
 
         AnsiConsole.MarkupLineInterpolated(
-            $"[bold]{s.Protocol}[/] on {dataset.Directory} ({ratings.Count:N0} ratings, {movies.Count:N0} items) — server: {(useRunning ? s.BaseUri.ToString() : dll)}");
+            $"[bold]{s.Protocol}[/] on {dataset.Directory} ({ratings.Count:N0} ratings, {movies.Count:N0} items) — server: {(useRunning ? s.BaseUri.AbsoluteUri : dll)}");
 
         var rows = new List<EvaluationRow>();
         var runs = new List<RunDetails>();
@@ -180,13 +180,22 @@ public sealed class EvaluateCommand : RecoCommand<EvaluateSettings>
         var server = await AnsiConsole.Status().StartAsync(
             $"starting a fresh server{(fold > 0 ? $" for fold {fold}" : "")}…",
             _ => ServerProcess.StartAsync(dll, s.ServerArgs, s.ResolvedApiKey, TimeSpan.FromSeconds(s.ReadyTimeout), ct));
-        AnsiConsole.MarkupLineInterpolated($"  server ready at {server.Url} (data and log in {server.Folder})");
+        AnsiConsole.MarkupLineInterpolated($"  server ready at {server.Url.AbsoluteUri} (data and log in {server.Folder})");
         return server;
     }
 
     private static async Task WarnIfNotFreshAsync(RecommenderClient client, CancellationToken ct)
     {
-        var model = await client.GetModelAsync(ct);
+        ModelStatus model;
+        try
+        {
+            model = await client.GetModelAsync(ct);
+        }
+        catch (RecommenderApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return; // no model endpoint: nothing to check
+        }
+
         if (model.Interactions is > 0 || model.Users is > 0)
         {
             AnsiConsole.MarkupLineInterpolated(

@@ -75,7 +75,7 @@ public sealed class ImportMovieLensCommand : RecoCommand<ImportMovieLensSettings
         }
 
         var time = count == 0 ? TimestampPolicy.Original : TimestampPolicy.Choose(minTs, maxTs, DateTimeOffset.UtcNow);
-        AnsiConsole.MarkupLineInterpolated($"[bold]{dataset.Format}[/] at {dataset.Directory}: {movies.Count:N0} movies, {count:N0} ratings → {s.BaseUri}");
+        AnsiConsole.MarkupLineInterpolated($"[bold]{dataset.Format}[/] at {dataset.Directory}: {movies.Count:N0} movies, {count:N0} ratings → {s.BaseUri.AbsoluteUri}");
         AnsiConsole.MarkupLineInterpolated($"ids: user [blue]{mapping.UserId(1)}[/], item [blue]{mapping.ItemId(1)}[/]; timestamps: {time}");
 
         var clock = Stopwatch.StartNew();

@@ -22,9 +22,14 @@ public abstract class RecoCommand<TSettings> : AsyncCommand<TSettings>
         {
             return await RunAsync(settings, cancellationToken).ConfigureAwait(false);
         }
+        catch (HttpRequestException ex) when (ex.StatusCode is { } status)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]The service at {settings.BaseUri.AbsoluteUri} answered {(int)status} {status}:[/] {ex.Message}");
+            return ApiError;
+        }
         catch (HttpRequestException ex)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]The service at {settings.BaseUri} is unreachable:[/] {ex.Message}");
+            AnsiConsole.MarkupLineInterpolated($"[red]The service at {settings.BaseUri.AbsoluteUri} is unreachable:[/] {ex.Message}");
             return Unreachable;
         }
         catch (RecommenderApiException ex)

@@ -64,7 +64,7 @@ public sealed class SimulateCommand : RecoCommand<SimulateSettings>
             return new Bot($"sim-{run}-{i}", taste, catalog.Where(c => c.Categories!.Any(taste.Contains)).Select(c => c.ItemId).ToList());
         }).ToList();
 
-        AnsiConsole.MarkupLineInterpolated($"{bots.Count} bots × {s.Events} interactions on {s.BaseUri}, {catalog.Count:N0} items in {categories.Count} categories");
+        AnsiConsole.MarkupLineInterpolated($"{bots.Count} bots × {s.Events} interactions on {s.BaseUri.AbsoluteUri}, {catalog.Count:N0} items in {categories.Count} categories");
         foreach (var bot in bots)
         {
             AnsiConsole.MarkupLineInterpolated($"  [blue]{bot.UserId}[/] likes [bold]{string.Join(" + ", bot.Taste)}[/]");

@@ -25,7 +25,14 @@ public sealed class WatchCommand : RecoCommand<WatchSettings>
         await using var hub = new RecommendationsHubClient(s.BaseUri, s.ResolvedApiKey);
         hub.Reconnecting += e => AnsiConsole.MarkupLineInterpolated($"[yellow]connection lost ({e?.Message ?? "closed"}), reconnecting…[/]");
         hub.Reconnected += _ => AnsiConsole.MarkupLine("[green]reconnected; watching again.[/]");
-        hub.Closed += e => AnsiConsole.MarkupLineInterpolated($"[red]connection closed: {e?.Message ?? "by the server"}[/]");
+        var stopping = false;
+        hub.Closed += e =>
+        {
+            if (!stopping)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]connection closed: {e?.Message ?? "by the server"}[/]");
+            }
+        };
 
         await hub.ConnectAsync(ct: ct);
         var current = await hub.WatchAsync(s.UserId, s.K, ct);
@@ -55,6 +62,8 @@ public sealed class WatchCommand : RecoCommand<WatchSettings>
         {
             // Ctrl+C: a normal way to stop watching.
         }
+
+        stopping = true;
 
         return 0;
     }

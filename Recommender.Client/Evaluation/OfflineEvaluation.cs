@@ -43,7 +43,7 @@ public sealed class OfflineEvaluation(RecommenderClient client, MovieLensMapping
         var importSeconds = clock.Elapsed.TotalSeconds;
 
         Progress?.Invoke("retrain", 0, 1);
-        var model = await client.RetrainAsync(wait: true, ct).ConfigureAwait(false);
+        var model = await RetrainOrSkip.RunAsync(client, ct).ConfigureAwait(false);
         var trainSeconds = clock.Elapsed.TotalSeconds - importSeconds;
 
         var trainItems = train.GroupBy(r => r.UserId)

@@ -44,7 +44,7 @@ public sealed class PrequentialEvaluation(RecommenderClient client, MovieLensMap
 
         var importSeconds = clock.Elapsed.TotalSeconds;
         Progress?.Invoke("retrain", 0, 1);
-        var model = await client.RetrainAsync(wait: true, ct).ConfigureAwait(false);
+        var model = await RetrainOrSkip.RunAsync(client, ct).ConfigureAwait(false);
         var trainSeconds = clock.Elapsed.TotalSeconds - importSeconds;
 
         for (var i = 0; i < split.WarmUp.Count; i++)
@@ -82,7 +82,7 @@ public sealed class PrequentialEvaluation(RecommenderClient client, MovieLensMap
 
         var baselineSeconds = (double)baselineTicks / Stopwatch.Frequency;
         var details = new RunDetails(
-            null, split.Train.Count + split.WarmUp.Count, split.Test.Count, importSeconds, trainSeconds,
+            null, split.Train.Count, split.Test.Count, importSeconds, trainSeconds,
             testClock.Elapsed.TotalSeconds, model.Version, model.TrainingMs, strategies);
         return (
             EvaluationRow.From(ServiceMethod, null, service, clock.Elapsed.TotalSeconds - baselineSeconds),

@@ -9,8 +9,6 @@ namespace Recommender.Client.Evaluation;
 /// <summary>Renders an <see cref="EvaluationReport"/> as a console table, JSON and markdown.</summary>
 public static class ReportWriter
 {
-    private static readonly JsonSerializerOptions Indented = new(RecommenderJson.Options) { WriteIndented = true };
-
     public static Table ToTable(EvaluationReport report)
     {
         var table = new Table().Border(TableBorder.Rounded)
@@ -70,7 +68,7 @@ public static class ReportWriter
         return md.ToString();
     }
 
-    public static string ToJson(EvaluationReport report) => JsonSerializer.Serialize(report, Indented);
+    public static string ToJson(EvaluationReport report) => JsonSerializer.Serialize(report, RecommenderJson.Indented);
 
     /// <summary>Writes <c>{protocol}.json</c> and <c>{protocol}.md</c> into <paramref name="outDir"/>; returns their paths.</summary>
     public static (string Json, string Markdown) Write(EvaluationReport report, string outDir)

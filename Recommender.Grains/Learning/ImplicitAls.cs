@@ -68,7 +68,7 @@ public static class ImplicitAls
             {
                 FoldIn.User(target.AsSpan(r * k, k), fixedSide, k, gram,
                     rows.RowColumns(r), rows.RowConfidence(r), rows.RowPreference(r),
-                    options.Regularization, options.CgSteps);
+                    options.RowRegularization(rows.RowLength(r)), options.CgSteps);
             }
         });
     }

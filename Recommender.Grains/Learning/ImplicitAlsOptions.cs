@@ -15,6 +15,16 @@ public sealed record ImplicitAlsOptions
     /// </summary>
     public float Alpha { get; init; } = 3f;
 
+    /// <summary>
+    /// ν of a row-size-scaled regularisation λ_row = λ·n_row^ν (n_row = the row's observed entries,
+    /// at least 1). 0 = the same λ for every row (HKV / implicit); 1 = ALS-WR's weighted-λ.
+    /// </summary>
+    public float RegularizationExponent { get; init; }
+
+    /// <summary>λ for a row with <paramref name="observed"/> entries.</summary>
+    public float RowRegularization(int observed)
+        => RegularizationExponent == 0f ? Regularization : Regularization * MathF.Pow(Math.Max(observed, 1), RegularizationExponent);
+
     /// <summary>Full sweeps (user step + item step).</summary>
     public int Iterations { get; init; } = 15;
 

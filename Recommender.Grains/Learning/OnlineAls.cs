@@ -45,6 +45,21 @@ public sealed class OnlineAls
     public bool ItemStep { get; init; } = true;
     public int GramRefreshInterval { get; init; } = 5_000;
 
+    /// <summary>
+    /// Half-life, in the user's own events, of the extra confidence (c − 1) in the user step: the most
+    /// recent interactions weigh most (sessions drift). 0 = off (the exact ALS user step).
+    /// </summary>
+    public float UserRecencyHalfLife { get; init; }
+
+    /// <summary>Alternations of user step and item step per event (1 = each once).</summary>
+    public int Rounds { get; init; } = 1;
+
+    /// <summary>ν of λ_row = λ·n_row^ν, as in <see cref="ImplicitAlsOptions.RegularizationExponent"/>.</summary>
+    public float RegularizationExponent { get; init; }
+
+    private float RowLambda(int observed)
+        => RegularizationExponent == 0f ? Lambda : Lambda * MathF.Pow(Math.Max(observed, 1), RegularizationExponent);
+
     /// <summary>XᵀX, kept current.</summary>
     public ReadOnlySpan<float> UserGram => _userGram;
 
@@ -65,13 +80,30 @@ public sealed class OnlineAls
     public void Learn(int user, int item, float confidence, float preference)
     {
         Observe(user, item, confidence, preference);
+        for (int round = 0; round < Rounds; round++) Refit(user, item);
+        if (++_sinceRefresh >= GramRefreshInterval) RefreshGrams();
+    }
+
+    /// <summary>One user step then one item step (see the class summary).</summary>
+    private void Refit(int user, int item)
+    {
         int k = Model.Factors;
         if (UserStep)
         {
             var x = Model.UserVector(user);
             x.CopyTo(_old);
             var row = _userRows[user];
-            FoldIn.User(x, Model.ItemFactors, k, _itemGram, row.Columns, row.Confidence, row.Preference, Lambda, CgSteps);
+            var conf = row.Confidence;
+            float[]? decayed = null;
+            if (UserRecencyHalfLife > 0f)
+            {
+                decayed = System.Buffers.ArrayPool<float>.Shared.Rent(row.Count);
+                for (int j = 0; j < row.Count; j++)
+                    decayed[j] = 1f + (conf[j] - 1f) * MathF.Pow(2f, -(row.Count - 1 - j) / UserRecencyHalfLife);
+                conf = decayed.AsSpan(0, row.Count);
+            }
+            FoldIn.User(x, Model.ItemFactors, k, _itemGram, row.Columns, conf, row.Preference, RowLambda(row.Count), CgSteps);
+            if (decayed is not null) System.Buffers.ArrayPool<float>.Shared.Return(decayed);
             Gram.Replace(_userGram, _old, x);
         }
         if (ItemStep)
@@ -79,10 +111,9 @@ public sealed class OnlineAls
             var y = Model.ItemVector(item);
             y.CopyTo(_old);
             var row = _itemRows[item];
-            FoldIn.Item(y, Model.UserFactors, k, _userGram, row.Columns, row.Confidence, row.Preference, Lambda, CgSteps);
+            FoldIn.Item(y, Model.UserFactors, k, _userGram, row.Columns, row.Confidence, row.Preference, RowLambda(row.Count), CgSteps);
             Gram.Replace(_itemGram, _old, y);
         }
-        if (++_sinceRefresh >= GramRefreshInterval) RefreshGrams();
     }
 
     /// <summary>Exact XᵀX and YᵀY from the current factors.</summary>

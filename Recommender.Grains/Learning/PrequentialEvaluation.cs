@@ -30,6 +30,9 @@ public static class PrequentialEvaluation
         {
             UserStep = options.UserFoldIn,
             ItemStep = options.ItemFoldIn,
+            RegularizationExponent = options.Als.RegularizationExponent,
+            Rounds = options.FoldInRounds,
+            UserRecencyHalfLife = options.UserRecencyHalfLife,
         };
 
         var seen = new ulong[users][];
@@ -46,6 +49,8 @@ public static class PrequentialEvaluation
             decayed?.Add(i, e);
         }
         Popularity.LogBias(popularity, options.PopularityWeight, bias);
+        if (options.CategoryColdStart) CategoryCentroids.Initialize(model, data.Movies, data.Genres.Count, i => online.ItemInteractions(i) > 0);
+        online.RefreshGrams();
 
         int alsHits = 0, popHits = 0, scored = 0, cold = 0, coldHits = 0;
         for (int e = trainCount; e < stream.Length; e++)
@@ -55,11 +60,15 @@ public static class PrequentialEvaluation
             if (e >= trainCount + warmupCount)
             {
                 scored++;
-                if (decayed is not null && options.PopularityWeight != 0f) decayed.LogBias(options.PopularityWeight, bias);
+                int history = online.UserInteractions(u);
+                float beta = options.PopularityWeight + (history > 0 ? options.SparseUserPopularityWeight / history : 0f);
+                bool blend = beta != 0f;
+                if (decayed is not null && blend) decayed.LogBias(beta, bias);
+                else if (blend && beta != options.PopularityWeight) Popularity.LogBias(popularity, beta, bias);
                 var pop = Popularity.Top(popularity, options.K, seen[u]);
                 bool isCold = online.UserInteractions(u) == 0;
                 var top = isCold ? ColdStart(pop, decayed, options.K, seen[u])
-                    : online.Recommend(u, options.K, seen[u], options.PopularityWeight == 0f ? default : bias);
+                    : online.Recommend(u, options.K, seen[u], blend ? bias : default);
                 bool hit = Contains(top, i);
                 if (hit) alsHits++;
                 if (isCold) { cold++; if (hit) coldHits++; }
@@ -76,7 +85,7 @@ public static class PrequentialEvaluation
             BitSet.Set(seen[u], i);
             popularity[i]++;
             decayed?.Add(i, e);
-            if (decayed is null) bias[i] = options.PopularityWeight * MathF.Log(1f + popularity[i]);
+            if (decayed is null && options.SparseUserPopularityWeight == 0f) bias[i] = options.PopularityWeight * MathF.Log(1f + popularity[i]);
         }
         return new PrequentialResult(stream.Length, trainCount, warmupCount, scored, alsHits, popHits, watch.Elapsed) { ColdEvents = cold, ColdHits = coldHits };
     }

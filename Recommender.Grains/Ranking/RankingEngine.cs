@@ -8,7 +8,7 @@ namespace Recommender.Grains.Ranking;
 /// Cold users get decayed popularity. Users with positive evidence get
 /// score(i) = (1 − β)·affinity(u, i) + β·pop(i), where pop(i) ∈ [0, 1] is the item's popularity
 /// percentile and affinity(u, i) the mean over i's categories of the user's signed category
-/// weight, normalised by the user's total |weight| — so dislikes push whole categories down.
+/// weight, normalised by the user's total positive weight — so dislikes push whole categories down.
 /// Items the user interacted with, excluded items and other categories (when filtered) never appear.
 /// </summary>
 public sealed class RankingEngine(ItemIndex index)
@@ -44,7 +44,8 @@ public sealed class RankingEngine(ItemIndex index)
     private RankedItem[] Personal(UserTaste taste, RecommendQuery query, float[] popularity)
     {
         var exclude = query.Exclude.Length == 0 ? null : new HashSet<string>(query.Exclude, StringComparer.Ordinal);
-        var totalWeight = taste.CategoryWeights.Values.Sum(MathF.Abs);
+        // Normalised by the positive mass only, so one dislike does not dilute what the user likes.
+        var totalWeight = taste.CategoryWeights.Values.Where(w => w > 0).Sum();
         if (totalWeight <= 0) totalWeight = 1;
         var top = new TopList(query.K);
         var records = index.Records;

@@ -22,6 +22,8 @@ public class MovieLensSmokeTests
         var data = MovieLensData.Load();
         var result = PrequentialEvaluation.Run(data, new PrequentialOptions());
         Assert.Equal(14_841, result.ScoredEvents);
-        Assert.True(result.AlsRecall > result.PopularityRecall + 0.02, $"ALS {result.AlsRecall:F4} vs popularity {result.PopularityRecall:F4}");
+        // Full defaults measure 0.179 vs popularity 0.105; the floor leaves room for platform float noise.
+        Assert.True(result.AlsRecall > 0.15, $"recall@10 = {result.AlsRecall:F4}");
+        Assert.True(result.AlsRecall > result.PopularityRecall + 0.04, $"ALS {result.AlsRecall:F4} vs popularity {result.PopularityRecall:F4}");
     }
 }

@@ -1,0 +1,100 @@
+using Recommender.Grains.Domain;
+using Recommender.Grains.Users;
+using Recommender.Tests.Infrastructure;
+
+namespace Recommender.Tests.Grains;
+
+[Collection(ClusterCollection.Name)]
+public sealed class UserGrainTests(ClusterFixture fixture)
+{
+    private static long _now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    private static InteractionEvent Event(string item, EventType type, float value = 0, string? eventId = null) =>
+        new() { ItemId = item, Type = type, Value = value, Timestamp = Interlocked.Increment(ref _now), EventId = eventId };
+
+    private IUserGrain User() => fixture.Grains.GetGrain<IUserGrain>("user-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Counts_update_per_event_type()
+    {
+        var user = User();
+        await user.Record([Event("a1", EventType.View), Event("a1", EventType.Like), Event("c1", EventType.View)]);
+        await user.Record([Event("d1", EventType.Rating, 4)]);
+
+        var profile = await user.GetProfile();
+
+        Assert.NotNull(profile);
+        Assert.Equal(4, profile.TotalEvents);
+        Assert.Equal(2, profile.Counts["view"]);
+        Assert.Equal(1, profile.Counts["like"]);
+        Assert.Equal(1, profile.Counts["rating"]);
+        Assert.Equal("d1", profile.Recent[0].ItemId);
+    }
+
+    [Fact]
+    public async Task Recommendations_exclude_items_the_user_interacted_with()
+    {
+        var user = User();
+        await user.Record([Event("a1", EventType.Like), Event("a2", EventType.View), Event("c3", EventType.Dislike)]);
+
+        var ranking = await user.Recommend(new RecommendQuery { K = 18 });
+
+        var ids = ranking.Items.Select(i => i.ItemId).ToArray();
+        Assert.Equal(15, ids.Length);
+        Assert.DoesNotContain("a1", ids);
+        Assert.DoesNotContain("a2", ids);
+        Assert.DoesNotContain("c3", ids);
+        Assert.Equal("personal", ranking.Strategy);
+    }
+
+    [Fact]
+    public async Task A_like_moves_its_category_up_and_a_dislike_pushes_it_down()
+    {
+        var user = User();
+        await user.Record([Event("a1", EventType.Like), Event("c1", EventType.Like)]);
+        var before = await user.Recommend(new RecommendQuery { K = 15 });
+
+        await user.Record([Event("c2", EventType.Dislike), Event("c3", EventType.Dislike)]);
+        var after = await user.Recommend(new RecommendQuery { K = 13 });
+
+        double MeanRank(Ranking r, string[] category) => r.Items.Where(i => category.Contains(i.ItemId)).Average(i => i.Rank);
+        Assert.True(MeanRank(after, ClusterFixture.Comedy) > MeanRank(before, ClusterFixture.Comedy),
+            "comedy items should rank lower after two comedy dislikes");
+        Assert.All(after.Items.Take(5), i => Assert.Contains(i.ItemId, ClusterFixture.Action));
+        Assert.All(after.Items.TakeLast(4), i => Assert.DoesNotContain(i.ItemId, ClusterFixture.Action));
+    }
+
+    [Fact]
+    public async Task A_repeated_event_id_is_applied_once()
+    {
+        var user = User();
+        var first = await user.Record([Event("a1", EventType.Like, eventId: "e-1"), Event("a2", EventType.View, eventId: "e-2")]);
+        var repeat = await user.Record([Event("a1", EventType.Like, eventId: "e-1")]);
+        var sameBatch = await user.Record([Event("a3", EventType.View, eventId: "e-3"), Event("a3", EventType.View, eventId: "e-3")]);
+
+        Assert.Equal(new RecordResult(2, 0), first);
+        Assert.Equal(new RecordResult(0, 1), repeat);
+        Assert.Equal(new RecordResult(1, 1), sameBatch);
+        var profile = await user.GetProfile();
+        Assert.Equal(1, profile!.Counts["like"]);
+        Assert.Equal(3, profile.TotalEvents);
+    }
+
+    [Fact]
+    public async Task A_new_user_gets_popular_items_until_a_positive_event()
+    {
+        var user = User();
+        var cold = await user.Recommend(new RecommendQuery { K = 5 });
+        Assert.Equal("popular", cold.Strategy);
+        Assert.Null(await user.GetProfile());
+
+        await user.Record([Event("d1", EventType.Dislike)]);
+        Assert.Equal("popular", (await user.Recommend(new RecommendQuery { K = 5 })).Strategy);
+
+        await user.Record([Event("a1", EventType.Like)]);
+        var warm = await user.Recommend(new RecommendQuery { K = 5 });
+        Assert.Equal("personal", warm.Strategy);
+        Assert.All(warm.Items, i => Assert.Contains(i.ItemId, ClusterFixture.Action));
+        Assert.All(warm.Items, i => Assert.Equal("because you liked Title a1", i.Reason));
+    }
+}

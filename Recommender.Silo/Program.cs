@@ -1,1 +1,14 @@
-Console.WriteLine("x");
+using Recommender.Silo.Hosting;
+
+// A standalone silo: joins the cluster through the Redis membership table and stores state in
+// the same Redis. Its small HTTP endpoint only answers health probes (default 127.0.0.1:8081,
+// change with --urls). No appsettings.json: defaults live in the options classes, so nothing
+// clashes with the API's settings in the outputs of projects referencing both.
+var builder = WebApplication.CreateBuilder(args);
+builder.UseSiloDefaults();
+builder.AddRecommenderSilo(SiloClustering.Redis);
+builder.Services.AddSiloHealth();
+
+var app = builder.Build();
+app.MapSiloHealth();
+app.Run();

@@ -5,6 +5,7 @@ using Orleans.Dashboard;
 using Recommender.Api.Events;
 using Recommender.Api.Health;
 using Recommender.Api.Items;
+using Recommender.Api.Live;
 using Recommender.Api.Problems;
 using Recommender.Api.Seed;
 using Recommender.Api.Users;
@@ -33,6 +34,7 @@ public static class ApiExtensions
         services.AddRecommenderHealth();
         services.AddSingleton<StoreProbe>();
         services.AddSingleton<EventIngest>();
+        services.AddRecommenderLive();
         return builder;
     }
 
@@ -48,6 +50,7 @@ public static class ApiExtensions
         app.MapItemsApi();
         app.MapSeedApi();
         app.MapHealthApi();
+        app.MapLiveHub();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.Lifetime.ApplicationStarted.Register(() =>
         {

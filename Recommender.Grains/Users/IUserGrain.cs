@@ -1,4 +1,5 @@
 using Recommender.Grains.Domain;
+using Recommender.Grains.Live;
 
 namespace Recommender.Grains.Users;
 
@@ -14,6 +15,15 @@ public interface IUserGrain : IGrainWithStringKey
     Task<UserProfile?> GetProfile();
 
     Task<UserExport?> Export();
+
+    /// <summary>
+    /// Subscribes (or renews) a web server's observer: after every event it receives the new
+    /// top-<paramref name="k"/> and the diff. Returns the current ranking. Renew within
+    /// <see cref="Watchers.Expiry"/> or be dropped.
+    /// </summary>
+    Task<RankingChange> Watch(IRankingObserver observer, int k);
+
+    Task Unwatch(IRankingObserver observer);
 
     /// <summary>Erases the user's state and event log, and their contribution to item counters.</summary>
     Task Forget();

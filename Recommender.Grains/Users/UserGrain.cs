@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Recommender.Grains.Domain;
 using Recommender.Grains.Items;
+using Recommender.Grains.Live;
 using Recommender.Grains.Ranking;
 using Recommender.Grains.Storage;
 
@@ -22,6 +23,8 @@ public sealed class UserGrain(
     private readonly RecommenderOptions _options = options.Value;
     private readonly EvidenceOptions _evidence = evidence.Value;
     private HashSet<string> _eventIds = new(StringComparer.Ordinal);
+    private readonly Watchers _watchers = new();
+    private string[] _lastPushed = [];
     private bool _unsaved;
 
     private UserState State => state.State;
@@ -69,6 +72,9 @@ public sealed class UserGrain(
         foreach (var (itemId, interactions) in perItem)
             _ = GrainFactory.GetGrain<IItemGrain>(itemId).Interacted([.. interactions]);
 
+        // One push per acknowledged call: a batch for this user is coalesced into one ranking.
+        if (_watchers.Any) _watchers.Notify(RankFor(_watchers.K, fresh[^1]));
+
         return new RecordResult(fresh.Count, events.Length - fresh.Count);
     }
 
@@ -85,6 +91,40 @@ public sealed class UserGrain(
             ComputedAt = DateTimeOffset.UtcNow,
             Items = items,
         });
+    }
+
+    public Task<RankingChange> Watch(IRankingObserver observer, int k)
+    {
+        _watchers.Add(observer, k);
+        var current = RankFor(_watchers.K, cause: null);
+        return Task.FromResult(current with { Diff = RankingDiff.None });
+    }
+
+    public Task Unwatch(IRankingObserver observer)
+    {
+        _watchers.Remove(observer);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The top-k now, with its diff against the previous push.</summary>
+    private RankingChange RankFor(int k, InteractionEvent? cause)
+    {
+        var (items, strategy) = ranking.Rank(Taste(), new RecommendQuery { K = k });
+        var ids = Array.ConvertAll(items, i => i.ItemId);
+        var diff = RankingDiff.Between(_lastPushed, ids);
+        _lastPushed = ids;
+        State.LastRanking = ids;
+        return new RankingChange
+        {
+            UserId = UserId,
+            Items = items,
+            Diff = diff,
+            Cause = cause,
+            ModelVersion = State.ModelVersion,
+            ComputedAt = DateTimeOffset.UtcNow,
+            Sequence = State.LogPosition,
+            Strategy = strategy,
+        };
     }
 
     public Task<UserProfile?> GetProfile() =>

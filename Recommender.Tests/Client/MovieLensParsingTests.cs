@@ -74,30 +74,15 @@ public class MovieLensParsingTests
     }
 
     [Fact]
-    public void Timestamps_before_2000_are_shifted_by_whole_years_when_that_fits()
+    public void MovieLens_timestamps_are_sent_unchanged()
     {
         var min = new DateTimeOffset(1997, 9, 20, 3, 5, 10, TimeSpan.Zero).ToUnixTimeSeconds();
         var max = new DateTimeOffset(1998, 4, 22, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
 
         var policy = TimestampPolicy.Choose(min, max, DateTimeOffset.UtcNow);
 
-        Assert.Equal(TimestampMode.Shift, policy.Mode);
-        Assert.Equal(3, policy.ShiftYears);
-        Assert.Equal(new DateTimeOffset(2000, 9, 20, 3, 5, 10, TimeSpan.Zero), policy.Map(min));
-    }
-
-    [Fact]
-    public void Timestamps_are_clamped_when_a_shift_would_pass_now()
-    {
-        var now = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        var min = new DateTimeOffset(1996, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
-        var max = new DateTimeOffset(2023, 6, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
-
-        var policy = TimestampPolicy.Choose(min, max, now);
-
-        Assert.Equal(TimestampMode.Clamp, policy.Mode);
-        Assert.Equal(TimestampPolicy.Earliest, policy.Map(min));
-        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(max), policy.Map(max));
+        Assert.Equal(TimestampMode.Original, policy.Mode);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(min), policy.Map(min));
     }
 
     [SkippableFact]

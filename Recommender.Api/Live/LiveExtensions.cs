@@ -1,0 +1,25 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Recommender.Api.Live;
+
+public static class LiveExtensions
+{
+    public static IServiceCollection AddRecommenderLive(this IServiceCollection services)
+    {
+        services.AddSignalR().AddJsonProtocol(o =>
+        {
+            o.PayloadSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        });
+        services.AddSingleton<RankingPushRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<RankingPushRelay>());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapLiveHub(this IEndpointRouteBuilder routes)
+    {
+        routes.MapHub<RecommendationsHub>("/hubs/recommendations");
+        return routes;
+    }
+}

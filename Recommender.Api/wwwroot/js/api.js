@@ -1,0 +1,72 @@
+// The REST contract (docs/API.md): JSON in and out, RFC 7807 problem details on every error.
+
+/** A failed call: `status` 0 means the server could not be reached. */
+export class ApiError extends Error {
+  constructor({ method, path, status, problem, text }) {
+    super(problem?.title ?? (status ? `HTTP ${status}` : 'The server could not be reached.'));
+    this.name = 'ApiError';
+    this.method = method;
+    this.path = path;
+    this.status = status;
+    this.problem = problem ?? null;
+    this.text = text ?? '';
+  }
+
+  /** A readable summary: title, detail, and one line per invalid field. */
+  describe() {
+    const p = this.problem;
+    const lines = [];
+    if (p?.detail) lines.push(p.detail);
+    if (p?.errors && typeof p.errors === 'object') {
+      for (const [field, reasons] of Object.entries(p.errors)) {
+        for (const reason of [].concat(reasons)) lines.push(`${field}: ${reason}`);
+      }
+    }
+    if (!p && this.text && this.text.length < 300) lines.push(this.text);
+    const heading = this.status
+      ? `${this.message} (${this.status}, ${this.method} ${this.path})`
+      : `${this.message} (${this.method} ${this.path})`;
+    return { heading, lines };
+  }
+}
+
+export async function request(method, path, body, { signal } = {}) {
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      signal,
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (e) {
+    if (e?.name === 'AbortError') throw e;
+    throw new ApiError({ method, path, status: 0, text: String(e?.message ?? e) });
+  }
+  if (response.status === 204) return null;
+  const text = await response.text();
+  let data = null;
+  if (text) {
+    try { data = JSON.parse(text); } catch { data = null; }
+  }
+  if (!response.ok) throw new ApiError({ method, path, status: response.status, problem: data && typeof data === 'object' ? data : null, text });
+  return data;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  sendEvent: (event, options) => request('POST', '/api/v1/events', event, options),
+  recommendations: (userId, k, options) => request('GET', `/api/v1/users/${enc(userId)}/recommendations?k=${k}&explain=true`, undefined, options),
+  /** The profile, or null for a user the server has never seen (404). */
+  profile: async (userId, options) => {
+    try {
+      return await request('GET', `/api/v1/users/${enc(userId)}`, undefined, options);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return null;
+      throw e;
+    }
+  },
+  categories: (options) => request('GET', '/api/v1/categories', undefined, options),
+  items: (category, limit, options) => request('GET', `/api/v1/items?category=${enc(category)}&limit=${limit}`, undefined, options),
+};

@@ -1,0 +1,112 @@
+// The push path: one SignalR connection to /hubs/recommendations, reconnecting forever, watching
+// one user at a time (Watch again after every reconnect: group membership belongs to a connection).
+
+const signalR = globalThis.signalR;
+
+/** Backoff for automatic reconnects: 0.5 s, 1 s, 2 s, … capped at 10 s, never giving up. */
+const retryPolicy = {
+  nextRetryDelayInMilliseconds: ({ previousRetryCount }) => Math.min(500 * 2 ** previousRetryCount, 10_000),
+};
+
+/**
+ * Events (EventTarget): `state` (detail: 'connecting' | 'connected' | 'reconnecting' | 'disconnected'),
+ * `ranking` (detail: a rankingChanged message), `rewatched` (detail: Watch's answer after a reconnect),
+ * `log` (detail: { level, message }).
+ */
+export class LiveRankings extends EventTarget {
+  #connection;
+  #watched = null; // { userId, k }
+  #state = 'connecting';
+  #startTimer = null;
+  #startAttempts = 0;
+
+  constructor(url = '/hubs/recommendations') {
+    super();
+    if (!signalR) throw new Error('The SignalR client (lib/signalr.min.js) did not load.');
+    const logger = {
+      log: (level, message) => {
+        if (level >= signalR.LogLevel.Warning) this.#emit('log', { level: level >= signalR.LogLevel.Error ? 'error' : 'warning', message });
+      },
+    };
+    this.#connection = new signalR.HubConnectionBuilder()
+      .withUrl(url)
+      .withAutomaticReconnect(retryPolicy)
+      .configureLogging(logger)
+      .build();
+    this.#connection.on('rankingChanged', (message) => this.#emit('ranking', message));
+    this.#connection.onreconnecting(() => this.#setState('reconnecting'));
+    this.#connection.onreconnected(async () => {
+      this.#setState('connected');
+      await this.#rewatch();
+    });
+    // Automatic reconnect gave up or the connection was stopped: start again after a pause.
+    this.#connection.onclose(() => {
+      this.#setState('disconnected');
+      this.#scheduleStart();
+    });
+  }
+
+  get state() { return this.#state; }
+  get isLive() { return this.#state === 'connected'; }
+
+  async start() {
+    clearTimeout(this.#startTimer);
+    if (this.#connection.state !== signalR.HubConnectionState.Disconnected) return;
+    this.#setState(this.#startAttempts === 0 ? 'connecting' : 'reconnecting');
+    try {
+      await this.#connection.start();
+      this.#startAttempts = 0;
+      this.#setState('connected');
+      await this.#rewatch();
+    } catch (e) {
+      this.#startAttempts++;
+      this.#emit('log', { level: 'warning', message: `Could not connect to the hub: ${e?.message ?? e}` });
+      this.#setState('disconnected');
+      this.#scheduleStart();
+    }
+  }
+
+  /** Watches a user (unwatching the previous one); returns the current ranking, or null when not connected. */
+  async watch(userId, k) {
+    const previous = this.#watched;
+    this.#watched = { userId, k };
+    if (!this.isLive) return null;
+    if (previous && previous.userId !== userId) {
+      try { await this.#connection.invoke('Unwatch', previous.userId); } catch { /* the server drops it with the connection anyway */ }
+    }
+    return await this.#connection.invoke('Watch', userId, k);
+  }
+
+  async unwatch() {
+    const previous = this.#watched;
+    this.#watched = null;
+    if (previous && this.isLive) await this.#connection.invoke('Unwatch', previous.userId);
+  }
+
+  async #rewatch() {
+    if (!this.#watched) return;
+    const { userId, k } = this.#watched;
+    try {
+      const current = await this.#connection.invoke('Watch', userId, k);
+      this.#emit('rewatched', current);
+    } catch (e) {
+      this.#emit('log', { level: 'error', message: `Watch(${userId}) failed after reconnecting: ${e?.message ?? e}` });
+    }
+  }
+
+  #scheduleStart() {
+    clearTimeout(this.#startTimer);
+    const delay = Math.min(1000 * 2 ** Math.min(this.#startAttempts, 4), 15_000);
+    this.#startTimer = setTimeout(() => this.start(), delay);
+  }
+
+  #setState(state) {
+    if (state === this.#state) return;
+    this.#state = state;
+    this.#emit('state', state);
+  }
+
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}

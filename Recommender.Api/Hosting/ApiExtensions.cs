@@ -6,6 +6,7 @@ using Recommender.Api.Events;
 using Recommender.Api.Health;
 using Recommender.Api.Items;
 using Recommender.Api.Live;
+using Recommender.Api.Model;
 using Recommender.Api.Problems;
 using Recommender.Api.Seed;
 using Recommender.Api.Users;
@@ -49,6 +50,7 @@ public static class ApiExtensions
         app.MapUsersApi();
         app.MapItemsApi();
         app.MapSeedApi();
+        app.MapModelApi();
         app.MapHealthApi();
         app.MapLiveHub();
         app.MapOrleansDashboard(routePrefix: "/dashboard");

@@ -63,7 +63,7 @@ public static class UserEndpoints
             ? TypedResults.Problem(statusCode: 404, title: "Unknown user.", detail: $"Nothing is held about user '{userId}'.")
             : TypedResults.Ok(new ExportResponse(
                 ProfileResponse.From(export.Profile),
-                export.Items.ToDictionary(i => i.Key, i => new ItemAffinityResponse(i.Value.Confidence, DateTimeOffset.FromUnixTimeMilliseconds(i.Value.LastAt), i.Value.Negative)),
+                export.Items.ToDictionary(i => i.Key, i => new ItemAffinityResponse(i.Value.Strength, DateTimeOffset.FromUnixTimeMilliseconds(i.Value.LastAt), i.Value.Negative)),
                 export.CategoryWeights, export.Embedding, export.LastRanking,
                 Array.ConvertAll(export.Events, EventResponse.From)));
     }
@@ -91,7 +91,7 @@ public sealed record ProfileResponse(
         new(p.UserId, p.FirstSeen, p.LastSeen, p.TotalEvents, p.Counts, p.TopCategories, Array.ConvertAll(p.Recent, EventResponse.From), p.ModelVersion);
 }
 
-public sealed record ItemAffinityResponse(float Confidence, DateTimeOffset LastAt, bool Negative);
+public sealed record ItemAffinityResponse(float Strength, DateTimeOffset LastAt, bool Negative);
 
 public sealed record ExportResponse(
     ProfileResponse Profile, Dictionary<string, ItemAffinityResponse> Items, Dictionary<string, float> CategoryWeights,

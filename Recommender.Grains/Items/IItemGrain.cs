@@ -12,8 +12,9 @@ public interface IItemGrain : IGrainWithStringKey
     Task<ItemRecord?> Get();
 
     /// <summary>Counts interactions sent by user grains (one-way: an item counter never delays an acknowledgement).</summary>
+    /// <param name="cell">The user's fresh vector and their cell of the matrix, for the online item step (null: counters only).</param>
     [OneWay]
-    Task Interacted(ItemInteraction[] interactions);
+    Task Interacted(ItemInteraction[] interactions, Model.UserCell? cell);
 
     /// <summary>Erases one user's contribution to the counters (privacy: forget user).</summary>
     Task Forget(ItemInteraction[] interactions);

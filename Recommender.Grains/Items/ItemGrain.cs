@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using Recommender.Grains.Domain;
+using Recommender.Grains.Learning;
+using Recommender.Grains.Model;
 
 namespace Recommender.Grains.Items;
 
@@ -11,9 +13,14 @@ namespace Recommender.Grains.Items;
 public sealed class ItemGrain(
     [PersistentState("item", StorageNames.Grains)] IPersistentState<ItemRecord> state,
     ItemChangePublisher publisher,
+    ItemIndex index,
+    LiveModel live,
+    IOptions<ModelOptions> modelOptions,
     IOptions<RecommenderOptions> options) : Grain, IItemGrain
 {
     private readonly RecommenderOptions _options = options.Value;
+    private readonly ModelOptions _model = modelOptions.Value;
+    private ItemRow? _row;
     private bool _unpublished;
     private bool _unsaved;
 
@@ -52,7 +59,7 @@ public sealed class ItemGrain(
 
     public Task<ItemRecord?> Get() => Task.FromResult(Exists ? Record.Clone() : null);
 
-    public Task Interacted(ItemInteraction[] interactions)
+    public Task Interacted(ItemInteraction[] interactions, UserCell? cell)
     {
         var record = Record;
         if (!Exists)
@@ -68,9 +75,39 @@ public sealed class ItemGrain(
             record.Counts[(int)interaction.Type]++;
             record.PopularityLog = Popularity.Add(record.PopularityLog, interaction.Weight, interaction.Timestamp, _options.PopularityHalfLife);
         }
+        if (cell is not null && _model.OnlineItemStep) StepItem(record, cell);
         record.Version++;
         _unpublished = _unsaved = true;
+        // This silo's index sees the change at once; the other silos get it coalesced.
+        index.Apply(record.Clone());
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The online ALS item step: y = argmin Σ_u c_ui (p_ui − x_u·y)² + λ|y|² over the item's users
+    /// (training column + users seen since), solved by warm-started CG against XᵀX.
+    /// </summary>
+    private void StepItem(ItemRecord record, UserCell cell)
+    {
+        var snapshot = live.Current;
+        if (snapshot.Model is not { } model || cell.ModelVersion != model.Version || cell.Vector.Length != model.Factors) return;
+        if (_row is null || _row.Version != model.Version) _row = ItemRow.FromModel(model, record.ItemId, _model.MaxUsersPerItem);
+        _row.Set(cell.UserId, cell.Vector, cell.Confidence, cell.Preference);
+
+        var k = model.Factors;
+        var cold = record.Vector is null || record.VectorVersion != model.Version;
+        var y = cold ? StartingVector(model, record.ItemId) : record.Vector!;
+        FoldIn.Item(y, _row.Vectors, k, snapshot.UserGram, ItemRow.Sequence(_row.Count), _row.Confidence.AsSpan(0, _row.Count),
+            _row.Preference.AsSpan(0, _row.Count), model.Regularization, cold ? _model.ColdFoldInCgSteps : _model.FoldInCgSteps);
+        record.Vector = y;
+        record.VectorVersion = model.Version;
+    }
+
+    /// <summary>The trained vector when the model knows the item; zero for an item newer than the model.</summary>
+    private static float[] StartingVector(TrainedModel model, string itemId)
+    {
+        var item = model.ItemIndex(itemId);
+        return item >= 0 ? model.ItemVector(item).ToArray() : new float[model.Factors];
     }
 
     public Task Forget(ItemInteraction[] interactions)

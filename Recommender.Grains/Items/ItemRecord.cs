@@ -22,6 +22,9 @@ public sealed class ItemRecord
     [Id(6)] public bool HasMetadata { get; set; }
     /// <summary>Increases with every change, so a silo never replaces a newer record by an older one.</summary>
     [Id(7)] public long Version { get; set; }
+    /// <summary>The item's vector (k floats) in the space of model <see cref="VectorVersion"/>; null before any model.</summary>
+    [Id(8)] public float[]? Vector { get; set; }
+    [Id(9)] public long VectorVersion { get; set; }
 
     public int TotalInteractions => Counts.Sum();
 
@@ -29,5 +32,6 @@ public sealed class ItemRecord
     {
         ItemId = ItemId, Title = Title, Categories = Categories, CreatedAt = CreatedAt,
         Counts = (int[])Counts.Clone(), PopularityLog = PopularityLog, HasMetadata = HasMetadata, Version = Version,
+        Vector = (float[]?)Vector?.Clone(), VectorVersion = VectorVersion,
     };
 }

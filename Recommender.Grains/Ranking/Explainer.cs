@@ -17,8 +17,8 @@ public sealed class Explainer
             if (affinity.Negative || !index.TryGet(itemId, out var record)) continue;
             foreach (var category in record.Categories)
             {
-                if (!_strongestByCategory.TryGetValue(category, out var best) || affinity.Confidence > best.Confidence)
-                    _strongestByCategory[category] = (record.Title, affinity.Confidence);
+                if (!_strongestByCategory.TryGetValue(category, out var best) || affinity.Strength > best.Confidence)
+                    _strongestByCategory[category] = (record.Title, affinity.Strength);
             }
         }
     }

@@ -1,27 +1,57 @@
+using System.Numerics.Tensors;
 using Recommender.Grains.Items;
+using Recommender.Grains.Learning;
+using Recommender.Grains.Model;
 using Recommender.Grains.Users;
 
 namespace Recommender.Grains.Ranking;
 
 /// <summary>
 /// Ranks the catalog for one user against this silo's <see cref="ItemIndex"/>, in-process.
-/// Cold users get decayed popularity. Users with positive evidence get
+/// Cold users get decayed popularity. Once a model is trained, users with positive evidence get
+/// the ALS score x_u·y_i from a SIMD scan of the packed item vectors (bounded-heap top-K, seen
+/// and excluded items masked by a bitset). Before any model, they get
 /// score(i) = (1 − β)·affinity(u, i) + β·pop(i), where pop(i) ∈ [0, 1] is the item's popularity
 /// percentile and affinity(u, i) the mean over i's categories of the user's signed category
 /// weight, normalised by the user's total positive weight — so dislikes push whole categories down.
 /// Items the user interacted with, excluded items and other categories (when filtered) never appear.
 /// </summary>
-public sealed class RankingEngine(ItemIndex index)
+public sealed class RankingEngine(ItemIndex index, LiveModel live)
 {
     /// <summary>β: how much popularity counts for a personal ranking.</summary>
     public const float PopularityBlend = 0.3f;
 
     public (RankedItem[] Items, string Strategy) Rank(UserTaste taste, RecommendQuery query)
     {
-        var popularity = PopularityPercentiles();
-        return taste.HasPositiveEvidence
-            ? (Personal(taste, query, popularity), "personal")
-            : (Popular(taste, query, popularity), "popular");
+        if (!taste.HasPositiveEvidence) return (Popular(taste, query, PopularityPercentiles()), "popular");
+        var snapshot = live.Current;
+        return snapshot.IsTrained && taste.Embedding is { } x && taste.ModelVersion == snapshot.Version && x.Length == snapshot.Factors
+            ? (Embedding(taste, x, query, snapshot), "personal")
+            : (Personal(taste, query, PopularityPercentiles()), "personal");
+    }
+
+    private RankedItem[] Embedding(UserTaste taste, float[] x, RecommendQuery query, ModelSnapshot snapshot)
+    {
+        var k = snapshot.Factors;
+        var count = Math.Min(index.Count, snapshot.Capacity);
+        var excluded = BitSet.Create(count);
+        foreach (var itemId in taste.Items.Keys) if (index.SlotOf(itemId) is var slot and >= 0 && slot < count) BitSet.Set(excluded, slot);
+        foreach (var itemId in query.Exclude) if (index.SlotOf(itemId) is var slot and >= 0 && slot < count) BitSet.Set(excluded, slot);
+        Predicate<int>? filter = null;
+        if (query.Category is { } category)
+            filter = slot => index.At(slot) is not { } r || !r.Categories.Contains(category, StringComparer.OrdinalIgnoreCase);
+        else
+            filter = slot => index.At(slot) is null;
+
+        var top = TopK.Search(snapshot.Vectors.AsSpan(0, count * k), k, x, query.K, filter, excluded);
+        var explainer = query.Explain ? new EmbeddingExplainer(taste, index, snapshot) : null;
+        var items = new RankedItem[top.Length];
+        for (var r = 0; r < top.Length; r++)
+        {
+            var record = index.At(top[r].Index)!;
+            items[r] = ToRanked(record, r + 1, top[r].Score, explainer?.Why(top[r].Index, record));
+        }
+        return items;
     }
 
     /// <summary>The most popular items that pass the query's filters.</summary>

@@ -6,7 +6,8 @@ namespace Recommender.Grains.Ranking;
 public sealed record UserTaste(
     IReadOnlyDictionary<string, ItemAffinity> Items,
     IReadOnlyDictionary<string, float> CategoryWeights,
-    float[]? Embedding)
+    float[]? Embedding,
+    long ModelVersion = 0)
 {
     /// <summary>True once the user gave any positive evidence: from then on results are personal.</summary>
     public bool HasPositiveEvidence { get; } = Items.Values.Any(a => !a.Negative);

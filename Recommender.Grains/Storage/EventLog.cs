@@ -12,15 +12,18 @@ public sealed class EventLog(IConnectionMultiplexer redis, RedisKeys keys)
     private IDatabase Db => redis.GetDatabase();
 
     /// <summary>Appends entries in one round trip; returns the log length after the append.</summary>
-    public async Task<long> AppendAsync(string userId, IReadOnlyList<string> entries)
+    /// <param name="hits">How many of these events were on items in the user's last served top-k (the online hit-rate).</param>
+    public async Task<long> AppendAsync(string userId, IReadOnlyList<string> entries, int hits = 0)
     {
         var values = new RedisValue[entries.Count];
         for (var i = 0; i < values.Length; i++) values[i] = entries[i];
         var batch = Db.CreateBatch();
         var push = batch.ListRightPushAsync(keys.UserLog(userId), values);
         var register = batch.SetAddAsync(keys.Users, userId);
+        var count = batch.StringIncrementAsync(keys.EventCount, values.Length);
+        var hit = hits > 0 ? batch.StringIncrementAsync(keys.HitCount, hits) : Task.FromResult(0L);
         batch.Execute();
-        await Task.WhenAll(push, register);
+        await Task.WhenAll(push, register, count, hit);
         return push.Result;
     }
 
@@ -29,6 +32,16 @@ public sealed class EventLog(IConnectionMultiplexer redis, RedisKeys keys)
     {
         var values = await Db.ListRangeAsync(keys.UserLog(userId), from, -1);
         return Array.ConvertAll(values, v => (string)v!);
+    }
+
+    /// <summary>How many events were ever appended, by every user.</summary>
+    public async Task<long> TotalEventsAsync() => (long?)await Db.StringGetAsync(keys.EventCount) ?? 0;
+
+    /// <summary>Events ever appended, and how many of them hit the user's last served top-k.</summary>
+    public async Task<(long Events, long Hits)> CountersAsync()
+    {
+        var values = await Db.StringGetAsync([keys.EventCount, keys.HitCount]);
+        return ((long?)values[0] ?? 0, (long?)values[1] ?? 0);
     }
 
     public Task<long> LengthAsync(string userId) => Db.ListLengthAsync(keys.UserLog(userId));

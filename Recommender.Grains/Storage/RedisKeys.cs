@@ -24,6 +24,15 @@ public sealed class RedisKeys(IOptions<ClusterOptions> cluster)
     /// <summary>Pub/sub channel on which item grains announce changes to every silo's item index.</summary>
     public RedisChannel ItemChanges => RedisChannel.Literal(_prefix + "items");
 
-    /// <summary>The current trained model (binary blob) and its metadata.</summary>
+    /// <summary>The current trained model (Brotli-compressed binary, see <see cref="Model.TrainedModel"/>).</summary>
     public RedisKey Model => _prefix + "model";
+
+    /// <summary>Pub/sub channel announcing a new model version to every silo.</summary>
+    public RedisChannel ModelPublished => RedisChannel.Literal(_prefix + "model-published");
+
+    /// <summary>Counter of every event ever appended (drift rules compare it with the training's).</summary>
+    public RedisKey EventCount => _prefix + "events";
+
+    /// <summary>Counter of events on items that were in the user's last served or pushed top-k.</summary>
+    public RedisKey HitCount => _prefix + "hits";
 }

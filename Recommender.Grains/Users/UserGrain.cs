@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Options;
 using Recommender.Grains.Domain;
 using Recommender.Grains.Items;
+using Recommender.Grains.Learning;
 using Recommender.Grains.Live;
+using Recommender.Grains.Model;
 using Recommender.Grains.Ranking;
 using Recommender.Grains.Storage;
 
@@ -17,10 +19,13 @@ public sealed class UserGrain(
     EventLog log,
     ItemIndex index,
     RankingEngine ranking,
+    LiveModel live,
     IOptions<EvidenceOptions> evidence,
+    IOptions<ModelOptions> modelOptions,
     IOptions<RecommenderOptions> options) : Grain, IUserGrain
 {
     private readonly RecommenderOptions _options = options.Value;
+    private readonly ModelOptions _model = modelOptions.Value;
     private readonly EvidenceOptions _evidence = evidence.Value;
     private HashSet<string> _eventIds = new(StringComparer.Ordinal);
     private readonly Watchers _watchers = new();
@@ -35,8 +40,9 @@ public sealed class UserGrain(
         _eventIds = new HashSet<string>(State.RecentEventIds, StringComparer.Ordinal);
         // The snapshot may lag the log (it is written debounced): replay what came after it.
         var pending = await log.ReadAsync(UserId, State.LogPosition);
-        foreach (var line in pending) Apply(InteractionEvent.Decode(line));
+        for (var i = 0; i < pending.Length; i++) Apply(InteractionEvent.Decode(pending[i]), State.LogPosition + i + 1);
         State.LogPosition += pending.Length;
+        if (pending.Length > 0) State.ModelVersion = 0; // re-fit lazily, with the replayed events
         _unsaved |= pending.Length > 0;
         this.RegisterGrainTimer(SaveIfChanged, _options.SnapshotInterval, _options.SnapshotInterval);
     }
@@ -55,22 +61,30 @@ public sealed class UserGrain(
         }
         if (fresh.Count == 0) return new RecordResult(0, events.Length);
 
+        // The online hit-rate: events on items the user was shown in the last served or pushed top-k.
+        var hits = fresh.Count(e => Array.IndexOf(State.LastRanking, e.ItemId) >= 0);
+
         // Durable first: only an appended event is acknowledged.
-        var length = await log.AppendAsync(UserId, fresh.ConvertAll(e => e.Encode()));
+        var length = await log.AppendAsync(UserId, fresh.ConvertAll(e => e.Encode()), hits);
 
         var perItem = new Dictionary<string, List<ItemInteraction>>(StringComparer.Ordinal);
+        var position = length - fresh.Count;
         foreach (var e in fresh)
         {
-            Apply(e);
+            Apply(e, ++position);
             var weight = _evidence.Of(e.Type, e.Value);
             if (!perItem.TryGetValue(e.ItemId, out var list)) perItem[e.ItemId] = list = [];
-            list.Add(new ItemInteraction(e.Type, weight.Positive ? weight.Confidence : 0f, e.Timestamp));
+            list.Add(new ItemInteraction(e.Type, weight.Positive ? weight.Strength : 0f, e.Timestamp));
         }
         State.LogPosition = length;
         _unsaved = true;
 
+        // Online learning: re-fit this user against the current item vectors, then let each item
+        // re-fit itself against its users (it gets this user's new vector with the event).
+        var snapshot = live.Current;
+        var fitted = snapshot.IsTrained && FitUser(snapshot, _model.FoldInCgSteps);
         foreach (var (itemId, interactions) in perItem)
-            _ = GrainFactory.GetGrain<IItemGrain>(itemId).Interacted([.. interactions]);
+            _ = GrainFactory.GetGrain<IItemGrain>(itemId).Interacted([.. interactions], fitted ? CellFor(itemId, snapshot) : null);
 
         // One push per acknowledged call: a batch for this user is coalesced into one ranking.
         if (_watchers.Any) _watchers.Notify(RankFor(_watchers.K, fresh[^1]));
@@ -80,6 +94,7 @@ public sealed class UserGrain(
 
     public Task<Ranking> Recommend(RecommendQuery query)
     {
+        EnsureFitted();
         var (items, strategy) = ranking.Rank(Taste(), query);
         if (query.Exclude.Length == 0 && query.Category is null)
             State.LastRanking = Array.ConvertAll(items, i => i.ItemId);
@@ -109,6 +124,7 @@ public sealed class UserGrain(
     /// <summary>The top-k now, with its diff against the previous push.</summary>
     private RankingChange RankFor(int k, InteractionEvent? cause)
     {
+        EnsureFitted();
         var (items, strategy) = ranking.Rank(Taste(), new RecommendQuery { K = k });
         var ids = Array.ConvertAll(items, i => i.ItemId);
         var diff = RankingDiff.Between(_lastPushed, ids);
@@ -153,7 +169,7 @@ public sealed class UserGrain(
             var interactions = group.Select(e =>
             {
                 var weight = _evidence.Of(e.Type, e.Value);
-                return new ItemInteraction(e.Type, weight.Positive ? weight.Confidence : 0f, e.Timestamp);
+                return new ItemInteraction(e.Type, weight.Positive ? weight.Strength : 0f, e.Timestamp);
             }).ToArray();
             await GrainFactory.GetGrain<IItemGrain>(group.Key).Forget(interactions);
         }
@@ -165,8 +181,65 @@ public sealed class UserGrain(
         DeactivateOnIdle();
     }
 
+    /// <summary>Users re-fit lazily: after a new model version, the first request fits them against it.</summary>
+    private void EnsureFitted()
+    {
+        var snapshot = live.Current;
+        if (snapshot.IsTrained && State.ModelVersion != snapshot.Version) FitUser(snapshot, _model.FoldInCgSteps);
+    }
+
+    /// <summary>
+    /// The exact ALS user step against this silo's item vectors: x = argmin Σ_i c_ui (p_ui − x·y_i)²
+    /// + λ|x|², with c = 1 + α·s (optionally recency-weighted), warm-started from the current x — or
+    /// from the trained row when the model knows this user, zero otherwise (then with more CG steps).
+    /// </summary>
+    private bool FitUser(ModelSnapshot snapshot, int cgSteps)
+    {
+        var model = snapshot.Model!;
+        var k = model.Factors;
+        if (State.Embedding is not { } x || x.Length != k || State.ModelVersion != model.Version)
+        {
+            var trained = model.UserIndex(UserId);
+            x = trained >= 0 ? model.UserVector(trained).ToArray() : new float[k];
+            cgSteps = Math.Max(cgSteps, _model.ColdFoldInCgSteps);
+        }
+        var count = State.Items.Count;
+        var slots = new int[count];
+        var confidence = new float[count];
+        var preference = new float[count];
+        var n = 0;
+        foreach (var (itemId, affinity) in State.Items)
+        {
+            var slot = index.SlotOf(itemId);
+            if (slot < 0 || slot >= snapshot.Capacity) continue;
+            slots[n] = slot;
+            confidence[n] = Confidence(affinity);
+            preference[n] = affinity.Negative ? 0f : 1f;
+            n++;
+        }
+        FoldIn.User(x, snapshot.Vectors, k, snapshot.ItemGram, slots.AsSpan(0, n), confidence.AsSpan(0, n), preference.AsSpan(0, n),
+            model.Regularization, cgSteps);
+        State.Embedding = x;
+        State.ModelVersion = model.Version;
+        return true;
+    }
+
+    /// <summary>c = 1 + α·s, the extra (c − 1) halved for every <see cref="ModelOptions.UserRecencyHalfLife"/> later events when set.</summary>
+    private float Confidence(ItemAffinity affinity)
+    {
+        var extra = _model.Alpha * affinity.Strength;
+        if (_model.UserRecencyHalfLife > 0)
+            extra *= MathF.Pow(2f, -(State.LogPosition - affinity.LastPosition) / _model.UserRecencyHalfLife);
+        return 1f + extra;
+    }
+
+    private UserCell? CellFor(string itemId, ModelSnapshot snapshot) =>
+        State.Items.TryGetValue(itemId, out var affinity) && State.Embedding is { } x
+            ? new UserCell(UserId, (float[])x.Clone(), _model.Confidence(affinity.Strength), affinity.Negative ? 0f : 1f, snapshot.Version)
+            : null;
+
     /// <summary>Folds one event into the statistics, the per-item aggregate and the category taste.</summary>
-    private void Apply(InteractionEvent e)
+    private void Apply(InteractionEvent e, long position)
     {
         var s = State;
         s.Counts[(int)e.Type]++;
@@ -175,15 +248,16 @@ public sealed class UserGrain(
 
         var weight = _evidence.Of(e.Type, e.Value);
         var affinity = s.Items.GetValueOrDefault(e.ItemId);
-        affinity.Confidence += weight.Confidence;
+        affinity.Strength += weight.Strength;
         affinity.LastAt = Math.Max(affinity.LastAt, e.Timestamp);
         affinity.Negative = !weight.Positive;
+        affinity.LastPosition = position;
         s.Items[e.ItemId] = affinity;
         if (s.Items.Count > _options.MaxItemsPerUser) DropOldestItem(s);
 
         if (index.TryGet(e.ItemId, out var item) && item.Categories.Length > 0)
         {
-            var share = (weight.Positive ? weight.Confidence : -weight.Confidence) / item.Categories.Length;
+            var share = (weight.Positive ? weight.Strength : -weight.Strength) / item.Categories.Length;
             foreach (var category in item.Categories)
                 s.CategoryWeights[category] = s.CategoryWeights.GetValueOrDefault(category) + share;
         }
@@ -212,7 +286,7 @@ public sealed class UserGrain(
         if (oldest is not null) s.Items.Remove(oldest);
     }
 
-    private UserTaste Taste() => new(State.Items, State.CategoryWeights, State.Embedding);
+    private UserTaste Taste() => new(State.Items, State.CategoryWeights, State.Embedding, State.ModelVersion);
 
     private UserProfile BuildProfile() => new()
     {

@@ -37,10 +37,12 @@ public sealed class UserState
 [GenerateSerializer, Alias("reco.ItemAffinity")]
 public struct ItemAffinity
 {
-    /// <summary>Summed confidence c of the evidence (Hu, Koren, Volinsky 2008).</summary>
-    [Id(0)] public float Confidence;
+    /// <summary>Summed strength s of the evidence; the ALS confidence is c = 1 + α·s.</summary>
+    [Id(0)] public float Strength;
     /// <summary>Unix milliseconds of the latest interaction.</summary>
     [Id(1)] public long LastAt;
     /// <summary>The latest evidence was negative (a dislike, or a low rating if so configured).</summary>
     [Id(2)] public bool Negative;
+    /// <summary>The user's log position at the latest interaction (orders interactions for recency weighting).</summary>
+    [Id(3)] public long LastPosition;
 }

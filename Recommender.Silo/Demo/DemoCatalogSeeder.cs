@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Recommender.Grains.Catalog;
 using Recommender.Grains.Domain;
+using Recommender.Grains.Model;
 using Recommender.Grains.Users;
 
 namespace Recommender.Silo.Demo;
@@ -43,6 +44,8 @@ public sealed class DemoCatalogSeeder(IGrainFactory grains, ILogger<DemoCatalogS
             await grains.GetGrain<IUserGrain>($"demo-bot-{user:D3}").Record(events);
         });
         logger.LogInformation("Seeded the demo catalog: {Items} items, {Users} background users", items.Length, BackgroundUsers);
+        // A first model, so the demo is personal from the first positive event.
+        await grains.GetGrain<IModelGrain>(ModelGrain.Key).Retrain(wait: true, trigger: "demo catalog seeded");
     }
 
     /// <summary>A background user's events: mostly items of its two favourite categories, some noise.</summary>

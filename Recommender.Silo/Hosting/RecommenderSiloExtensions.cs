@@ -14,6 +14,7 @@ using Recommender.Grains;
 using Recommender.Grains.Catalog;
 using Recommender.Grains.Domain;
 using Recommender.Grains.Items;
+using Recommender.Grains.Model;
 using Recommender.Grains.Ranking;
 using Recommender.Grains.Storage;
 using Recommender.Silo.Demo;
@@ -75,6 +76,7 @@ public static class RecommenderSiloExtensions
         services.AddOptions<RecommenderOptions>().BindConfiguration(RecommenderOptions.Section);
         services.AddOptions<EvidenceOptions>().BindConfiguration($"{RecommenderOptions.Section}:Evidence");
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
+        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section);
 
         services.AddSingleton<IConnectionMultiplexer>(sp => RedisConnection.Connect(
             redisConnectionString,
@@ -86,7 +88,12 @@ public static class RecommenderSiloExtensions
         services.AddSingleton<ItemChangePublisher>();
         services.AddSingleton<RankingEngine>();
         services.AddSingleton<SimilarItems>();
+        services.AddSingleton<LiveModel>();
+        services.AddSingleton<ModelStore>();
+        services.AddSingleton<ModelTrainer>();
+        // Order matters: the item index loads the catalog before the model maps its items to slots.
         services.AddHostedService<ItemIndexSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelStore>());
 
         // Snapshots use Orleans' binary serializer (versioned by [Id]s, no CLR type names in the data).
         silo.AddRedisGrainStorage(StorageNames.Grains, (OptionsBuilder<RedisStorageOptions> options) =>

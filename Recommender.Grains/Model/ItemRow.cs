@@ -1,0 +1,106 @@
+namespace Recommender.Grains.Model;
+
+/// <summary>
+/// One item's column of the implicit-feedback matrix with its users' vectors, packed for the
+/// online ALS item step: rows 0..Count of <see cref="Vectors"/> are users, with their c and p.
+/// Seeded from the training matrix of the model version, then updated by each event (the user
+/// grain sends its freshly fitted vector). Bounded: beyond the limit the stalest user is replaced.
+/// </summary>
+public sealed class ItemRow
+{
+    private readonly int _k;
+    private readonly int _limit;
+    private readonly Dictionary<string, int> _position = new(StringComparer.Ordinal);
+    private string[] _users;
+    private long[] _touched;
+    private long _clock;
+
+    public long Version { get; }
+    public int Count { get; private set; }
+    public float[] Vectors { get; private set; }
+    public float[] Confidence { get; private set; }
+    public float[] Preference { get; private set; }
+
+    private ItemRow(int k, long version, int capacity, int limit)
+    {
+        _k = k; _limit = limit; Version = version;
+        capacity = Math.Clamp(capacity, 4, limit);
+        Vectors = new float[capacity * k];
+        Confidence = new float[capacity];
+        Preference = new float[capacity];
+        _users = new string[capacity];
+        _touched = new long[capacity];
+    }
+
+    /// <summary>The item's training column in <paramref name="model"/> (empty for an item the model never saw).</summary>
+    public static ItemRow FromModel(TrainedModel model, string itemId, int limit)
+    {
+        var item = model.ItemIndex(itemId);
+        var start = item < 0 ? 0 : model.ItemOffsets[item];
+        var end = item < 0 ? 0 : model.ItemOffsets[item + 1];
+        var row = new ItemRow(model.Factors, model.Version, end - start + 8, limit);
+        for (var j = start; j < end; j++)
+        {
+            var user = model.ItemUsers[j];
+            row.Set(model.UserIds[user], model.UserVector(user), model.ItemConfidence[j], model.ItemPreference[j]);
+        }
+        return row;
+    }
+
+    public void Set(string userId, ReadOnlySpan<float> vector, float confidence, float preference)
+    {
+        if (!_position.TryGetValue(userId, out var at))
+        {
+            if (Count == _limit) at = Evict();
+            else
+            {
+                if (Count == Confidence.Length) Grow();
+                at = Count++;
+            }
+            _position[userId] = at;
+            _users[at] = userId;
+        }
+        vector.CopyTo(Vectors.AsSpan(at * _k, _k));
+        Confidence[at] = confidence;
+        Preference[at] = preference;
+        _touched[at] = ++_clock;
+    }
+
+    private int Evict()
+    {
+        var stalest = 0;
+        for (var i = 1; i < Count; i++) if (_touched[i] < _touched[stalest]) stalest = i;
+        _position.Remove(_users[stalest]);
+        return stalest;
+    }
+
+    private void Grow()
+    {
+        var capacity = Math.Min(_limit, Confidence.Length * 2);
+        Vectors = Resize(Vectors, capacity * _k);
+        Confidence = Resize(Confidence, capacity);
+        Preference = Resize(Preference, capacity);
+        _users = Resize(_users, capacity);
+        _touched = Resize(_touched, capacity);
+    }
+
+    private static T[] Resize<T>(T[] array, int length)
+    {
+        Array.Resize(ref array, length);
+        return array;
+    }
+
+    /// <summary>0, 1, …, n−1: the row indices the item step iterates over.</summary>
+    public static ReadOnlySpan<int> Sequence(int n)
+    {
+        if (_sequence.Length < n)
+        {
+            var grown = new int[Math.Max(n, _sequence.Length * 2)];
+            for (var i = 0; i < grown.Length; i++) grown[i] = i;
+            _sequence = grown;
+        }
+        return _sequence.AsSpan(0, n);
+    }
+
+    private static int[] _sequence = [];
+}

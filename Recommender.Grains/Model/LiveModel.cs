@@ -1,0 +1,107 @@
+using Recommender.Grains.Items;
+using Recommender.Grains.Learning;
+
+namespace Recommender.Grains.Model;
+
+/// <summary>
+/// This silo's view of the current model, aligned with its <see cref="ItemIndex"/>: item vectors
+/// packed contiguously by index slot (what the SIMD scan reads), YᵀY kept exact under online item
+/// updates by rank-2 corrections, and XᵀX from the training. Readers take <see cref="Current"/>
+/// once and use that snapshot; writers replace vectors under a lock and swap snapshots when the
+/// capacity grows or a new version is installed.
+/// </summary>
+public sealed class LiveModel
+{
+    private readonly ItemIndex _index;
+    private readonly Lock _gate = new();
+    private volatile ModelSnapshot _current = ModelSnapshot.Empty;
+
+    public LiveModel(ItemIndex index)
+    {
+        _index = index;
+        index.Applied += OnItemApplied;
+    }
+
+    public ModelSnapshot Current => _current;
+
+    /// <summary>Raised after a new version was installed.</summary>
+    public event Action<ModelSnapshot>? Installed;
+
+    /// <summary>Installs a trained model: every indexed item the model knows gets its trained vector.</summary>
+    public void Install(TrainedModel model)
+    {
+        ModelSnapshot snapshot;
+        lock (_gate)
+        {
+            if (model.Version <= _current.Version) return;
+            var k = model.Factors;
+            var capacity = Math.Max(1024, _index.Count * 2);
+            var vectors = new float[capacity * k];
+            for (var slot = 0; slot < _index.Count; slot++)
+            {
+                var record = _index.At(slot);
+                var item = record is null ? -1 : model.ItemIndex(record.ItemId);
+                if (item >= 0) model.ItemVector(item).CopyTo(vectors.AsSpan(slot * k, k));
+            }
+            var gram = Gram.Compute(vectors.AsSpan(0, capacity * k), capacity, k);
+            var userGram = Gram.Compute(model.UserFactors, model.UserIds.Length, k);
+            snapshot = new ModelSnapshot(model, vectors, capacity, gram, userGram);
+            _current = snapshot;
+        }
+        Installed?.Invoke(snapshot);
+    }
+
+    /// <summary>Replaces one item's vector (online item step), keeping YᵀY exact: YᵀY += y'y'ᵀ − yyᵀ.</summary>
+    public void SetItemVector(int slot, ReadOnlySpan<float> vector, long version)
+    {
+        lock (_gate)
+        {
+            var snapshot = EnsureCapacity(slot);
+            if (snapshot.Version != version || vector.Length != snapshot.Factors) return;
+            var row = snapshot.Vectors.AsSpan(slot * snapshot.Factors, snapshot.Factors);
+            Gram.Replace(snapshot.ItemGram, row, vector);
+            vector.CopyTo(row);
+        }
+    }
+
+    private void OnItemApplied(int slot, ItemRecord record)
+    {
+        if (record.Vector is { } vector && record.VectorVersion == _current.Version && record.VectorVersion > 0)
+        {
+            SetItemVector(slot, vector, record.VectorVersion);
+            return;
+        }
+        if (slot >= _current.Capacity) lock (_gate) EnsureCapacity(slot);
+        // An item the model knows that reached this index after the model (late catalog load).
+        var snapshot = _current;
+        if (snapshot.Model is { } model && record.Vector is null && model.ItemIndex(record.ItemId) is var item and >= 0
+            && snapshot.ItemVector(slot).IndexOfAnyExcept(0f) < 0)
+            SetItemVector(slot, model.ItemVector(item), model.Version);
+    }
+
+    /// <summary>Grows the packed arrays (copying) so <paramref name="slot"/> fits; callers hold the lock.</summary>
+    private ModelSnapshot EnsureCapacity(int slot)
+    {
+        var snapshot = _current;
+        if (slot < snapshot.Capacity || snapshot.Model is null) return snapshot;
+        var capacity = Math.Max(slot + 1, snapshot.Capacity * 2);
+        var vectors = new float[capacity * snapshot.Factors];
+        snapshot.Vectors.CopyTo(vectors, 0);
+        return _current = snapshot with { Vectors = vectors, Capacity = capacity };
+    }
+}
+
+/// <summary>
+/// An immutable handle on one version's arrays. <see cref="Vectors"/> holds <see cref="Capacity"/>
+/// rows (slots beyond the index's count are zero, which scores 0 and adds nothing to YᵀY).
+/// </summary>
+public sealed record ModelSnapshot(TrainedModel? Model, float[] Vectors, int Capacity, float[] ItemGram, float[] UserGram)
+{
+    public static readonly ModelSnapshot Empty = new(null, [], 0, [], []);
+
+    public long Version => Model?.Version ?? 0;
+    public int Factors => Model?.Factors ?? 0;
+    public bool IsTrained => Model is not null;
+
+    public ReadOnlySpan<float> ItemVector(int slot) => Vectors.AsSpan(slot * Factors, Factors);
+}

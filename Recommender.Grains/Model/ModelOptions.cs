@@ -1,0 +1,52 @@
+using Recommender.Grains.Learning;
+
+namespace Recommender.Grains.Model;
+
+/// <summary>The learning settings of the service, bound from configuration section <c>Model</c>.</summary>
+public sealed class ModelOptions
+{
+    public const string Section = "Model";
+
+    /// <summary>k, the embedding size.</summary>
+    public int Factors { get; set; } = 64;
+    /// <summary>λ, the L2 regularisation of the ALS row steps (batch and online).</summary>
+    public float Regularization { get; set; } = 30f;
+    /// <summary>α in c = 1 + α·s, s the summed evidence strength of a (user, item) cell.</summary>
+    public float Alpha { get; set; } = 3f;
+    public int Iterations { get; set; } = 15;
+    public int CgSteps { get; set; } = 3;
+    /// <summary>CG steps of the per-event fold-in (warm-started, so a few suffice).</summary>
+    public int FoldInCgSteps { get; set; } = 3;
+    /// <summary>CG steps when a row is fitted from scratch (a user or item new to the current model).</summary>
+    public int ColdFoldInCgSteps { get; set; } = 12;
+    public int Seed { get; set; } = 42;
+    /// <summary>
+    /// Recency weighting of the online user step: the extra confidence (c − 1) of an interaction
+    /// halves for every this many later interactions of the same user; 0 = off (the exact ALS step).
+    /// </summary>
+    public float UserRecencyHalfLife { get; set; }
+    /// <summary>Update the item's vector on every event too (the ALS item step against its users' vectors).</summary>
+    public bool OnlineItemStep { get; set; } = true;
+    /// <summary>How many users' vectors an item keeps for its online step (the most recent).</summary>
+    public int MaxUsersPerItem { get; set; } = 2000;
+
+    /// <summary>Retrain on this schedule when anything happened since the last training; zero = never.</summary>
+    public TimeSpan RetrainInterval { get; set; } = TimeSpan.FromMinutes(30);
+    /// <summary>Drift rule: retrain when the events since the last training exceed this share of its training set.</summary>
+    public double RetrainWhenNewEventsShare { get; set; } = 0.2;
+    /// <summary>Drift rule: never retrain because of drift with fewer new events than this.</summary>
+    public long MinNewEventsForDrift { get; set; } = 500;
+    /// <summary>Drift rule: retrain when the online hit-rate falls below this share of its value after the last training.</summary>
+    public double RetrainWhenHitRateFallsTo { get; set; } = 0.7;
+    /// <summary>How often the model grain checks the rules.</summary>
+    public TimeSpan DriftCheckPeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    public ImplicitAlsOptions ToAls() => new()
+    {
+        Factors = Factors, Regularization = Regularization, Alpha = Alpha,
+        Iterations = Iterations, CgSteps = CgSteps, Seed = Seed,
+    };
+
+    /// <summary>c = 1 + α·s.</summary>
+    public float Confidence(float strength) => 1f + Alpha * strength;
+}

@@ -93,12 +93,13 @@ public sealed class ItemGrain(
         if (snapshot.Model is not { } model || cell.ModelVersion != model.Version || cell.Vector.Length != model.Factors) return;
         if (_row is null || _row.Version != model.Version) _row = ItemRow.FromModel(model, record.ItemId, _model.MaxUsersPerItem);
         _row.Set(cell.UserId, cell.Vector, cell.Confidence, cell.Preference);
+        _row.Pack();
 
         var k = model.Factors;
         var cold = record.Vector is null || record.VectorVersion != model.Version;
         var y = cold ? StartingVector(model, record.ItemId) : record.Vector!;
         FoldIn.Item(y, _row.Vectors, k, snapshot.UserGram, ItemRow.Sequence(_row.Count), _row.Confidence.AsSpan(0, _row.Count),
-            _row.Preference.AsSpan(0, _row.Count), model.Regularization, cold ? _model.ColdFoldInCgSteps : _model.FoldInCgSteps);
+            _row.Preference.AsSpan(0, _row.Count), _model.OnlineRegularization, cold ? _model.ColdFoldInCgSteps : _model.FoldInCgSteps);
         record.Vector = y;
         record.VectorVersion = model.Version;
     }

@@ -3,8 +3,12 @@ namespace Recommender.Grains.Model;
 /// <summary>
 /// One item's column of the implicit-feedback matrix with its users' vectors, packed for the
 /// online ALS item step: rows 0..Count of <see cref="Vectors"/> are users, with their c and p.
-/// Seeded from the training matrix of the model version, then updated by each event (the user
-/// grain sends its freshly fitted vector). Bounded: beyond the limit the stalest user is replaced.
+/// Seeded from the training matrix of the model version, then updated by each event. The row keeps
+/// a reference to each user's vector: a user grain on the same silo hands over its live array
+/// (Orleans does not copy [Immutable] arguments locally), so later re-fits of that user are seen
+/// here too, as in exact alternating least squares; from another silo it is a copy as of the
+/// event. <see cref="Pack"/> copies the current values into <see cref="Vectors"/> before a step.
+/// Bounded: beyond the limit the stalest user is replaced.
 /// </summary>
 public sealed class ItemRow
 {
@@ -12,6 +16,7 @@ public sealed class ItemRow
     private readonly int _limit;
     private readonly Dictionary<string, int> _position = new(StringComparer.Ordinal);
     private string[] _users;
+    private float[][] _sources;
     private long[] _touched;
     private long _clock;
 
@@ -29,6 +34,7 @@ public sealed class ItemRow
         Confidence = new float[capacity];
         Preference = new float[capacity];
         _users = new string[capacity];
+        _sources = new float[capacity][];
         _touched = new long[capacity];
     }
 
@@ -42,12 +48,12 @@ public sealed class ItemRow
         for (var j = start; j < end; j++)
         {
             var user = model.ItemUsers[j];
-            row.Set(model.UserIds[user], model.UserVector(user), model.ItemConfidence[j], model.ItemPreference[j]);
+            row.Set(model.UserIds[user], model.UserVector(user).ToArray(), model.ItemConfidence[j], model.ItemPreference[j]);
         }
         return row;
     }
 
-    public void Set(string userId, ReadOnlySpan<float> vector, float confidence, float preference)
+    public void Set(string userId, float[] vector, float confidence, float preference)
     {
         if (!_position.TryGetValue(userId, out var at))
         {
@@ -60,7 +66,7 @@ public sealed class ItemRow
             _position[userId] = at;
             _users[at] = userId;
         }
-        vector.CopyTo(Vectors.AsSpan(at * _k, _k));
+        _sources[at] = vector;
         Confidence[at] = confidence;
         Preference[at] = preference;
         _touched[at] = ++_clock;
@@ -81,7 +87,14 @@ public sealed class ItemRow
         Confidence = Resize(Confidence, capacity);
         Preference = Resize(Preference, capacity);
         _users = Resize(_users, capacity);
+        _sources = Resize(_sources, capacity);
         _touched = Resize(_touched, capacity);
+    }
+
+    /// <summary>Copies every user's current vector into <see cref="Vectors"/>.</summary>
+    public void Pack()
+    {
+        for (var i = 0; i < Count; i++) _sources[i].AsSpan(0, _k).CopyTo(Vectors.AsSpan(i * _k, _k));
     }
 
     private static T[] Resize<T>(T[] array, int length)

@@ -64,6 +64,20 @@ public sealed class LiveModel
         }
     }
 
+    /// <summary>
+    /// Keeps XᵀX current as users re-fit on this silo: XᵀX += x'x'ᵀ − xxᵀ. Exact in local mode;
+    /// with several silos each sees its own users' moves until the next training resets it.
+    /// </summary>
+    public void ReplaceUserVector(ReadOnlySpan<float> before, ReadOnlySpan<float> after, long version)
+    {
+        lock (_gate)
+        {
+            var snapshot = _current;
+            if (snapshot.Version != version) return;
+            Gram.Replace(snapshot.UserGram, before, after);
+        }
+    }
+
     private void OnItemApplied(int slot, ItemRecord record)
     {
         if (record.Vector is { } vector && record.VectorVersion == _current.Version && record.VectorVersion > 0)

@@ -25,10 +25,13 @@ public sealed class ModelTrainer(EventLog log, IOptions<ModelOptions> modelOptio
 
         // Read the logs with a bounded number of requests in flight.
         var rows = new Dictionary<string, Cell>[users.Count];
+        var lengths = new int[users.Count];
         await Parallel.ForAsync(0, users.Count, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (u, _) =>
         {
             var cells = new Dictionary<string, Cell>(StringComparer.Ordinal);
-            foreach (var line in await log.ReadAsync(users[u]))
+            var lines = await log.ReadAsync(users[u]);
+            lengths[u] = lines.Length;
+            foreach (var line in lines)
             {
                 var e = InteractionEvent.Decode(line);
                 var weight = evidence.Value.Of(e.Type, e.Value);
@@ -47,14 +50,15 @@ public sealed class ModelTrainer(EventLog log, IOptions<ModelOptions> modelOptio
         var matrix = builder.Build();
         var readMs = clock.ElapsedMilliseconds;
 
-        var als = await Task.Run(() => ImplicitAls.Train(matrix, options.ToAls(), cancellationToken), cancellationToken);
+        var lambda = options.TrainingRegularization(matrix.NonZeros, users.Count, itemIds.Length);
+        var als = await Task.Run(() => ImplicitAls.Train(matrix, options.ToAls(lambda), cancellationToken), cancellationToken);
         var byItem = matrix.ByItem;
         var model = new TrainedModel
         {
             Version = version,
             TrainedAt = DateTimeOffset.UtcNow,
             Factors = options.Factors,
-            Regularization = options.Regularization,
+            Regularization = lambda,
             Alpha = options.Alpha,
             ItemIds = itemIds,
             UserIds = [.. users],
@@ -67,9 +71,10 @@ public sealed class ModelTrainer(EventLog log, IOptions<ModelOptions> modelOptio
             Interactions = matrix.NonZeros,
             TrainingMs = clock.ElapsedMilliseconds,
             EventsAtTraining = eventsAtStart,
+            UserLogLengths = lengths,
         };
-        logger.LogInformation("Trained model {Version}: {Users} users × {Items} items, {Cells} cells, read {ReadMs} ms, total {Ms} ms",
-            version, users.Count, itemIds.Length, matrix.NonZeros, readMs, model.TrainingMs);
+        logger.LogInformation("Trained model {Version}: {Users} users × {Items} items, {Cells} cells, λ {Lambda:F1}, read {ReadMs} ms, total {Ms} ms",
+            version, users.Count, itemIds.Length, matrix.NonZeros, lambda, readMs, model.TrainingMs);
         return model;
     }
 

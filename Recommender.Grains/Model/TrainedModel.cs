@@ -31,6 +31,8 @@ public sealed class TrainedModel
     public required long TrainingMs { get; init; }
     /// <summary>Events in the log when the training read it (drift is measured against it).</summary>
     public required long EventsAtTraining { get; init; }
+    /// <summary>Each user's log length when the training read it: a user with no event since keeps the trained vector as is.</summary>
+    public required int[] UserLogLengths { get; init; }
 
     private Dictionary<string, int>? _userIndex, _itemIndex;
 
@@ -45,7 +47,7 @@ public sealed class TrainedModel
     public ReadOnlySpan<float> UserVector(int user) => UserFactors.AsSpan(user * Factors, Factors);
     public ReadOnlySpan<float> ItemVector(int item) => ItemFactors.AsSpan(item * Factors, Factors);
 
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
 
     public byte[] Serialize()
     {
@@ -58,7 +60,7 @@ public sealed class TrainedModel
             w.Write(Regularization); w.Write(Alpha); w.Write(Interactions); w.Write(TrainingMs); w.Write(EventsAtTraining);
             WriteStrings(w, ItemIds); WriteStrings(w, UserIds);
             WriteArray(w, ItemFactors); WriteArray(w, UserFactors);
-            WriteArray(w, ItemOffsets); WriteArray(w, ItemUsers); WriteArray(w, ItemConfidence); WriteArray(w, ItemPreference);
+            WriteArray(w, ItemOffsets); WriteArray(w, ItemUsers); WriteArray(w, ItemConfidence); WriteArray(w, ItemPreference); WriteArray(w, UserLogLengths);
         }
         return buffer.ToArray();
     }
@@ -77,7 +79,7 @@ public sealed class TrainedModel
             ItemIds = ReadStrings(r), UserIds = ReadStrings(r),
             ItemFactors = ReadArray<float>(r), UserFactors = ReadArray<float>(r),
             ItemOffsets = ReadArray<int>(r), ItemUsers = ReadArray<int>(r),
-            ItemConfidence = ReadArray<float>(r), ItemPreference = ReadArray<float>(r),
+            ItemConfidence = ReadArray<float>(r), ItemPreference = ReadArray<float>(r), UserLogLengths = ReadArray<int>(r),
         };
     }
 

@@ -185,7 +185,17 @@ public sealed class UserGrain(
     private void EnsureFitted()
     {
         var snapshot = live.Current;
-        if (snapshot.IsTrained && State.ModelVersion != snapshot.Version) FitUser(snapshot, _model.FoldInCgSteps);
+        if (!snapshot.IsTrained || State.ModelVersion == snapshot.Version) return;
+        var model = snapshot.Model!;
+        var row = model.UserIndex(UserId);
+        if (row >= 0 && model.UserLogLengths[row] == State.LogPosition)
+        {
+            // Nothing happened since the training read this user's log: its trained row is the answer.
+            State.Embedding = model.UserVector(row).ToArray();
+            State.ModelVersion = model.Version;
+            return;
+        }
+        FitUser(snapshot, _model.FoldInCgSteps);
     }
 
     /// <summary>
@@ -197,12 +207,17 @@ public sealed class UserGrain(
     {
         var model = snapshot.Model!;
         var k = model.Factors;
+        Span<float> before = stackalloc float[k];
         if (State.Embedding is not { } x || x.Length != k || State.ModelVersion != model.Version)
         {
             var trained = model.UserIndex(UserId);
             x = trained >= 0 ? model.UserVector(trained).ToArray() : new float[k];
             cgSteps = Math.Max(cgSteps, _model.ColdFoldInCgSteps);
         }
+        // What this silo's XᵀX holds for this user: the trained row, or nothing for a new user.
+        if (State.ModelVersion == model.Version) x.CopyTo(before);
+        else if (model.UserIndex(UserId) is var row and >= 0) model.UserVector(row).CopyTo(before);
+        else before.Clear();
         var count = State.Items.Count;
         var slots = new int[count];
         var confidence = new float[count];
@@ -218,7 +233,8 @@ public sealed class UserGrain(
             n++;
         }
         FoldIn.User(x, snapshot.Vectors, k, snapshot.ItemGram, slots.AsSpan(0, n), confidence.AsSpan(0, n), preference.AsSpan(0, n),
-            model.Regularization, cgSteps);
+            _model.OnlineRegularization, cgSteps);
+        live.ReplaceUserVector(before, x, model.Version);
         State.Embedding = x;
         State.ModelVersion = model.Version;
         return true;
@@ -235,7 +251,8 @@ public sealed class UserGrain(
 
     private UserCell? CellFor(string itemId, ModelSnapshot snapshot) =>
         State.Items.TryGetValue(itemId, out var affinity) && State.Embedding is { } x
-            ? new UserCell(UserId, (float[])x.Clone(), _model.Confidence(affinity.Strength), affinity.Negative ? 0f : 1f, snapshot.Version)
+            // The live array, not a copy: see ItemRow for why the item step wants later re-fits too.
+            ? new UserCell(UserId, x, _model.Confidence(affinity.Strength), affinity.Negative ? 0f : 1f, snapshot.Version)
             : null;
 
     /// <summary>Folds one event into the statistics, the per-item aggregate and the category taste.</summary>

@@ -8,7 +8,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.UseSiloDefaults();
 builder.AddRecommenderSilo(SiloClustering.Redis);
 builder.Services.AddSiloHealth();
+builder.AddRecommenderTelemetry();
 
 var app = builder.Build();
 app.MapSiloHealth();
+app.MapRecommenderMetrics();
 app.Run();

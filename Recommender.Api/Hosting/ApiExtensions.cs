@@ -10,6 +10,7 @@ using Recommender.Api.Model;
 using Recommender.Api.Problems;
 using Recommender.Api.Seed;
 using Recommender.Api.Users;
+using Recommender.Silo.Hosting;
 
 namespace Recommender.Api.Hosting;
 
@@ -36,6 +37,7 @@ public static class ApiExtensions
         services.AddSingleton<StoreProbe>();
         services.AddSingleton<EventIngest>();
         services.AddRecommenderLive();
+        builder.AddRecommenderTelemetry();
         return builder;
     }
 
@@ -53,6 +55,7 @@ public static class ApiExtensions
         app.MapModelApi();
         app.MapHealthApi();
         app.MapLiveHub();
+        app.MapRecommenderMetrics();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.Lifetime.ApplicationStarted.Register(() =>
         {

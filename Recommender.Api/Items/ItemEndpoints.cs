@@ -82,35 +82,31 @@ public static class ItemEndpoints
             : TypedResults.Ok(ItemResponse.From(record, options.Value));
     }
 
-    private static async Task<IResult> List(IGrainFactory grains, IOptions<RecommenderOptions> options, string? category, string? sort, int? limit, int? offset)
+    private static async Task<IResult> List(IGrainFactory grains, IOptions<RecommenderOptions> options, string? category, string? sort, string? limit, string? offset)
     {
         var errors = new ValidationErrors();
         var order = ItemSort.Popular;
         if (sort is not null && !Enum.TryParse(sort, ignoreCase: true, out order)) errors.Add("sort", "sort must be 'popular' or 'id'.");
-        var take = limit ?? 50;
-        if (take is < 1 or > 1000) errors.Add("limit", "limit must be between 1 and 1000.");
-        var skip = offset ?? 0;
-        if (skip < 0) errors.Add("offset", "offset must not be negative.");
+        var take = QueryValues.Int(limit, "limit", 50, 1, 1000, errors);
+        var skip = QueryValues.Int(offset, "offset", 0, 0, int.MaxValue, errors);
         if (errors.Any) return errors.ToResult();
         var page = await Catalog(grains).List(string.IsNullOrWhiteSpace(category) ? null : category, order, skip, take);
         return TypedResults.Ok(new ItemListResponse(page.Total, [.. page.Items.Select(r => ItemResponse.From(r, options.Value))]));
     }
 
-    private static async Task<IResult> Similar(string itemId, IGrainFactory grains, int? k)
+    private static async Task<IResult> Similar(string itemId, IGrainFactory grains, string? k)
     {
         var errors = new ValidationErrors();
         errors.Id("itemId", itemId);
-        var size = k ?? 10;
-        if (size is < 1 or > 100) errors.Add("k", "k must be between 1 and 100.");
+        var size = QueryValues.Int(k, "k", 10, 1, 100, errors);
         if (errors.Any) return errors.ToResult();
         return TypedResults.Ok(new SimilarResponse(itemId, await Catalog(grains).Similar(itemId, size)));
     }
 
-    private static async Task<IResult> Popular(IGrainFactory grains, int? k, string? category)
+    private static async Task<IResult> Popular(IGrainFactory grains, string? k, string? category)
     {
         var errors = new ValidationErrors();
-        var size = k ?? 10;
-        if (size is < 1 or > 1000) errors.Add("k", "k must be between 1 and 1000.");
+        var size = QueryValues.Int(k, "k", 10, 1, 1000, errors);
         if (errors.Any) return errors.ToResult();
         return TypedResults.Ok(new PopularResponse(await Catalog(grains).Popular(size, string.IsNullOrWhiteSpace(category) ? null : category)));
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Recommender.Grains.Live;
+using Recommender.Grains.Telemetry;
 using Recommender.Grains.Users;
 
 namespace Recommender.Api.Live;
@@ -64,15 +65,17 @@ public sealed class RankingPushRelay(IGrainFactory grains, IHubContext<Recommend
         }
     }
 
-    public Task RankingChanged(RankingChange change)
+    public async Task RankingChanged(RankingChange change)
     {
         // Pushes may overtake each other in flight; an older ranking never replaces a newer one.
-        if (_users.TryGetValue(change.UserId, out var user) && !user.Advance(change.Sequence)) return Task.CompletedTask;
-        return hub.Clients.Group(Group(change.UserId)).SendAsync("rankingChanged", RankingChangedMessage.From(change));
+        if (_users.TryGetValue(change.UserId, out var user) && !user.Advance(change.Sequence)) return;
+        await hub.Clients.Group(Group(change.UserId)).SendAsync("rankingChanged", RankingChangedMessage.From(change));
+        if (change.ReceivedAt is { } received) RecommenderMetrics.Pushed((DateTimeOffset.UtcNow - received).TotalMilliseconds);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        RecommenderMetrics.TrackWatchers(() => _users.Count);
         _renew = new Timer(_ => _ = RenewAsync(), null, RenewPeriod, RenewPeriod);
         return Task.CompletedTask;
     }

@@ -1,5 +1,7 @@
 using Recommender.Grains.Model;
 
+using Recommender.Api.Validation;
+
 namespace Recommender.Api.Model;
 
 public static class ModelEndpoints
@@ -23,9 +25,12 @@ public static class ModelEndpoints
 
     private static IModelGrain Model(IGrainFactory grains) => grains.GetGrain<IModelGrain>(ModelGrain.Key);
 
-    private static async Task<IResult> Retrain(IGrainFactory grains, bool? wait)
+    private static async Task<IResult> Retrain(IGrainFactory grains, string? wait)
     {
-        var status = await Model(grains).Retrain(wait ?? false, "api request");
-        return wait == true ? TypedResults.Ok(status) : TypedResults.Accepted("/api/v1/model", status);
+        var errors = new ValidationErrors();
+        var untilPublished = QueryValues.Bool(wait, "wait", false, errors);
+        if (errors.Any) return errors.ToResult();
+        var status = await Model(grains).Retrain(untilPublished, "api request");
+        return untilPublished ? TypedResults.Ok(status) : TypedResults.Accepted("/api/v1/model", status);
     }
 }

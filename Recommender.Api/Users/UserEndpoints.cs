@@ -25,12 +25,12 @@ public static class UserEndpoints
     }
 
     public static async Task<IResult> GetRecommendations(string userId, IGrainFactory grains,
-        int? k, string? category, string? exclude, bool? explain)
+        string? k, string? category, string? exclude, string? explain)
     {
         var errors = new ValidationErrors();
         errors.Id("userId", userId);
-        var size = k ?? 10;
-        if (size is < 1 or > MaxK) errors.Add("k", $"k must be between 1 and {MaxK}.");
+        var size = QueryValues.Int(k, "k", 10, 1, MaxK, errors);
+        var withReasons = QueryValues.Bool(explain, "explain", true, errors);
         if (category is { Length: > 128 }) errors.Add("category", "category must be at most 128 characters.");
         var excluded = string.IsNullOrWhiteSpace(exclude) ? [] : exclude.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (excluded.Length > 1000) errors.Add("exclude", "exclude lists at most 1000 item ids.");
@@ -39,7 +39,7 @@ public static class UserEndpoints
 
         var ranking = await grains.GetGrain<IUserGrain>(userId).Recommend(new RecommendQuery
         {
-            K = size, Category = string.IsNullOrWhiteSpace(category) ? null : category, Exclude = excluded, Explain = explain ?? true,
+            K = size, Category = string.IsNullOrWhiteSpace(category) ? null : category, Exclude = excluded, Explain = withReasons,
         });
         return TypedResults.Ok(ranking);
     }

@@ -15,10 +15,21 @@ public sealed class ValidationErrors
     public void Add(string field, string reason)
     {
         Total++;
-        if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
-        // A large batch with one systematic error should not produce a megabyte of problems.
-        if (_errors.Count <= 50) list.Add(reason);
+        if (!_errors.TryGetValue(field, out var list))
+        {
+            // A large batch with one systematic error should not produce a megabyte of problems:
+            // the first 50 fields are named, the rest are counted under "more".
+            if (_errors.Count >= 50)
+            {
+                _errors["more"] = [$"{Total - CountedReasons()} more problems in fields not listed."];
+                return;
+            }
+            _errors[field] = list = [];
+        }
+        if (list.Count < 5) list.Add(reason);
     }
+
+    private int CountedReasons() => _errors.Where(e => e.Key != "more").Sum(e => e.Value.Count);
 
     /// <summary>Checks an id against the single id rule (see <see cref="Identifiers"/>).</summary>
     public bool Id(string field, string? value)

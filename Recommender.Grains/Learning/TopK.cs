@@ -21,13 +21,15 @@ public static class TopK
     /// <param name="exclude">Optional predicate: true = skip this item (seen, filtered…).</param>
     /// <param name="excludeBits">Optional bitset: bit i of word i/64 set = skip item i.</param>
     /// <param name="bias">Optional per-item additive score (e.g. β·log popularity); empty = none.</param>
+    /// <param name="parallel">False keeps the scan on the calling thread at any size (benchmarks, callers already parallel).</param>
     public static ScoredItem[] Search(
         ReadOnlySpan<float> itemVectors, int factors, ReadOnlySpan<float> query, int count,
-        Predicate<int>? exclude = null, ReadOnlySpan<ulong> excludeBits = default, ReadOnlySpan<float> bias = default)
+        Predicate<int>? exclude = null, ReadOnlySpan<ulong> excludeBits = default, ReadOnlySpan<float> bias = default,
+        bool parallel = true)
     {
         if (count <= 0) return [];
         var buffer = new ScoredItem[count];
-        int n = Search(itemVectors, factors, query, buffer, exclude, excludeBits, bias);
+        int n = Search(itemVectors, factors, query, buffer, exclude, excludeBits, bias, parallel);
         return n == count ? buffer : buffer[..n];
     }
 
@@ -35,14 +37,15 @@ public static class TopK
     /// best-first and returns how many were written.</summary>
     public static int Search(
         ReadOnlySpan<float> itemVectors, int factors, ReadOnlySpan<float> query, Span<ScoredItem> results,
-        Predicate<int>? exclude = null, ReadOnlySpan<ulong> excludeBits = default, ReadOnlySpan<float> bias = default)
+        Predicate<int>? exclude = null, ReadOnlySpan<ulong> excludeBits = default, ReadOnlySpan<float> bias = default,
+        bool parallel = true)
     {
         if (query.Length != factors) throw new ArgumentException("query must have length k", nameof(query));
         int n = itemVectors.Length / factors;
         if (!bias.IsEmpty && bias.Length < n) throw new ArgumentException("bias shorter than item count", nameof(bias));
         if (results.Length == 0) return 0;
         int written;
-        if (n < ParallelThreshold || Environment.ProcessorCount == 1)
+        if (!parallel || n < ParallelThreshold || Environment.ProcessorCount == 1)
             written = Scan(itemVectors, factors, query, 0, n, results, exclude, excludeBits, bias);
         else
             written = ScanParallel(itemVectors, factors, query, n, results, exclude, excludeBits, bias);

@@ -17,6 +17,8 @@ public sealed record RankingChange
     /// <summary>The user's log position: increases with every event, so a receiver can ignore a stale push.</summary>
     [Id(6)] public long Sequence { get; init; }
     [Id(7)] public string Strategy { get; init; } = "popular";
+    /// <summary>When the causing event reached the user's grain (for the push latency).</summary>
+    [Id(8)] public DateTimeOffset? ReceivedAt { get; init; }
 }
 
 [GenerateSerializer, Alias("reco.RankMove"), Immutable]

@@ -20,6 +20,7 @@ public sealed class LiveModel
     {
         _index = index;
         index.Applied += OnItemApplied;
+        Telemetry.RecommenderMetrics.TrackModelVersion(() => _current.Version);
     }
 
     public ModelSnapshot Current => _current;

@@ -6,6 +6,8 @@ using Recommender.Grains.Live;
 using Recommender.Grains.Model;
 using Recommender.Grains.Ranking;
 using Recommender.Grains.Storage;
+using Recommender.Grains.Telemetry;
+using Stopwatch = System.Diagnostics.Stopwatch;
 
 namespace Recommender.Grains.Users;
 
@@ -60,12 +62,15 @@ public sealed class UserGrain(
             fresh.Add(e);
         }
         if (fresh.Count == 0) return new RecordResult(0, events.Length);
+        var received = Stopwatch.GetTimestamp();
 
         // The online hit-rate: events on items the user was shown in the last served or pushed top-k.
         var hits = fresh.Count(e => Array.IndexOf(State.LastRanking, e.ItemId) >= 0);
 
         // Durable first: only an appended event is acknowledged.
         var length = await log.AppendAsync(UserId, fresh.ConvertAll(e => e.Encode()), hits);
+        RecommenderMetrics.OnlineHits(hits);
+        foreach (var e in fresh) RecommenderMetrics.EventIngested(e.Type);
 
         var perItem = new Dictionary<string, List<ItemInteraction>>(StringComparer.Ordinal);
         var position = length - fresh.Count;
@@ -82,20 +87,24 @@ public sealed class UserGrain(
         // Online learning: re-fit this user against the current item vectors, then let each item
         // re-fit itself against its users (it gets this user's new vector with the event).
         var snapshot = live.Current;
+        var fitStart = Stopwatch.GetTimestamp();
         var fitted = snapshot.IsTrained && FitUser(snapshot, _model.FoldInCgSteps);
+        if (fitted) RecommenderMetrics.FoldedIn(Stopwatch.GetElapsedTime(fitStart).TotalMilliseconds);
         foreach (var (itemId, interactions) in perItem)
             _ = GrainFactory.GetGrain<IItemGrain>(itemId).Interacted([.. interactions], fitted ? CellFor(itemId, snapshot) : null);
 
         // One push per acknowledged call: a batch for this user is coalesced into one ranking.
-        if (_watchers.Any) _watchers.Notify(RankFor(_watchers.K, fresh[^1]));
+        if (_watchers.Any) _watchers.Notify(RankFor(_watchers.K, fresh[^1]) with { ReceivedAt = DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(received) });
 
         return new RecordResult(fresh.Count, events.Length - fresh.Count);
     }
 
     public Task<Ranking> Recommend(RecommendQuery query)
     {
+        var start = Stopwatch.GetTimestamp();
         EnsureFitted();
         var (items, strategy) = ranking.Rank(Taste(), query);
+        RecommenderMetrics.Recommended(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         if (query.Exclude.Length == 0 && query.Category is null)
             State.LastRanking = Array.ConvertAll(items, i => i.ItemId);
         return Task.FromResult(new Ranking

@@ -134,6 +134,28 @@ public sealed class EventIngestTests(ApiServerFixture fixture)
         Assert.Equal(1, (await Http.GetOkJsonAsync($"/api/v1/users/{user}")).GetProperty("totalEvents").GetInt32());
     }
 
+    /// <summary>Forgetting also takes back the user's contribution to the items' counters (IUserGrain.Forget).</summary>
+    [Fact]
+    public async Task Forgetting_a_user_takes_back_their_item_counts()
+    {
+        var (user, other) = (ApiTestKit.NewId("u"), ApiTestKit.NewId("u"));
+        var item = ApiTestKit.NewId("i");
+        await Http.PostEventsAsync(new[]
+        {
+            new { userId = user, itemId = item, type = "like" },
+            new { userId = user, itemId = item, type = "view" },
+            new { userId = other, itemId = item, type = "view" },
+        });
+        await Eventually.Get(() => Http.GetOkJsonAsync($"/api/v1/items/{item}"),
+            i => i.GetProperty("counts").GetProperty("view").GetInt32() == 2, because: "both views counted");
+
+        (await Http.DeleteAsync($"/api/v1/users/{user}")).EnsureSuccessStatusCode();
+
+        var after = await Eventually.Get(() => Http.GetOkJsonAsync($"/api/v1/items/{item}"),
+            i => i.GetProperty("counts").GetProperty("like").GetInt32() == 0, because: "the forgotten user's like is taken back");
+        Assert.Equal(1, after.GetProperty("counts").GetProperty("view").GetInt32());
+    }
+
     [Fact]
     public async Task Forgetting_an_unknown_user_is_not_an_error_and_an_invalid_user_id_is_refused()
     {

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text;
 using Recommender.Tests.Infrastructure;
 
@@ -132,6 +133,50 @@ public sealed class EventValidationTests(ApiServerFixture fixture)
         Assert.Contains("10000", problem.GetProperty("errors").GetProperty("body")[0].GetString()!.Replace(",", ""));
         await Http.AssertUserUnknownAsync(user);
         await Http.AssertItemUnknownAsync(item);
+    }
+
+    /// <summary>
+    /// Announced bodies over the 8 MB limit are refused before they are read. (A raw socket: an
+    /// HttpClient would still be sending the body when the server answers and closes.)
+    /// </summary>
+    [Fact]
+    public async Task A_body_over_8_MB_is_refused_with_413_problem()
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(fixture.Server.BaseAddress.Host, fixture.Server.BaseAddress.Port);
+        await using var stream = tcp.GetStream();
+        var head = $"POST /api/v1/events HTTP/1.1\r\nHost: {fixture.Server.BaseAddress.Authority}\r\n" +
+                   $"Content-Type: application/json\r\nContent-Length: {9 * 1024 * 1024}\r\n\r\n{{\"userId\":\"";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var statusLine = await reader.ReadLineAsync(timeout.Token);
+        var headers = new List<string>();
+        for (var line = await reader.ReadLineAsync(timeout.Token); !string.IsNullOrEmpty(line); line = await reader.ReadLineAsync(timeout.Token))
+            headers.Add(line);
+
+        Assert.StartsWith("HTTP/1.1 413", statusLine);
+        Assert.Contains(headers, h => h.StartsWith("Content-Type: application/problem+json", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// A large batch with a systematic error gets a bounded problem: the errors map keeps a limited
+    /// number of fields, and every field it names has at least one reason.
+    /// </summary>
+    [Fact]
+    public async Task A_batch_of_many_faulty_events_gets_a_bounded_problem_whose_fields_all_have_reasons()
+    {
+        var user = ApiTestKit.NewId("u");
+        var events = Enumerable.Range(0, 2000).Select(i => new { userId = user, itemId = $"i{i}", type = "teleport" }).ToArray();
+
+        var response = await Http.PostAsJsonAsync("/api/v1/events", events);
+
+        var problem = await response.AssertValidationProblemAsync("[0].type");
+        var fields = problem.GetProperty("errors").EnumerateObject().ToArray();
+        Assert.True(fields.Length <= 100, $"the problem names {fields.Length} fields");
+        Assert.All(fields, f => Assert.True(f.Value.GetArrayLength() > 0, $"'{f.Name}' is named without a reason"));
+        await Http.AssertUserUnknownAsync(user);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using Recommender.Tests.Infrastructure;
 namespace Recommender.Tests.Cli;
 
 /// <summary><c>reco demo</c> against a running local server (the demo catalog seeded) shows a changed top 10.</summary>
-public sealed class DemoCommandTests
+public sealed class DemoCommandTests(Xunit.Abstractions.ITestOutputHelper log)
 {
     [Fact]
     public async Task Reco_demo_shows_a_changed_top_10()
@@ -24,6 +24,7 @@ public sealed class DemoCommandTests
 
         var (exitCode, output) = await RunRecoAsync(["demo", "--url", server.BaseAddress.ToString().TrimEnd('/'), "--user", "cli-demo-user"], TimeSpan.FromSeconds(40));
 
+        log.WriteLine(output);
         Assert.True(exitCode == 0, $"reco demo exited with {exitCode}:\n{output}");
         Assert.Contains("cli-demo-user", output);
         Assert.Contains("before", output);
@@ -32,8 +33,13 @@ public sealed class DemoCommandTests
         Assert.Contains("view", output);
         Assert.Contains("like", output);
         Assert.Contains("rating 5", output);
-        Assert.Contains("new", output);
         Assert.DoesNotContain("no change", output);
+        // The diff panel lists the items that entered the top 10 ...
+        Assert.Matches(@"new\s+item-\d{3}", output);
+        // ... and the chosen category gained ground.
+        var share = System.Text.RegularExpressions.Regex.Match(output, @"Items in (?<category>.+?): (?<before>\d+)/\d+ before → (?<after>\d+)/\d+ after");
+        Assert.True(share.Success, $"no category summary line:\n{output}");
+        Assert.True(int.Parse(share.Groups["after"].Value) > int.Parse(share.Groups["before"].Value), share.Value);
         // The server saw the three interactions.
         using var profile = JsonDocument.Parse(await http.GetStringAsync("/api/v1/users/cli-demo-user"));
         Assert.Equal(3, profile.RootElement.GetProperty("totalEvents").GetInt32());

@@ -1,13 +1,14 @@
 // Rendering of the top-k: cards with categories, a score bar, the reason, rank moves and actions.
 import { h } from './dom.js';
+import { icon } from './icons.js';
 
 /** Every action a card offers; `rating` is rendered as five star buttons. */
 export const ACTIONS = [
-  { type: 'view', label: 'View', icon: '👁' },
-  { type: 'like', label: 'Like', icon: '♥' },
-  { type: 'dislike', label: 'Dislike', icon: '✕' },
-  { type: 'purchase', label: 'Purchase', icon: '🛒' },
-  { type: 'share', label: 'Share', icon: '↗' },
+  { type: 'view', label: 'View' },
+  { type: 'like', label: 'Like' },
+  { type: 'dislike', label: 'Dislike' },
+  { type: 'purchase', label: 'Purchase' },
+  { type: 'share', label: 'Share' },
 ];
 
 /**
@@ -65,12 +66,13 @@ export function renderRanking(list, items, diff, { onAction, highlight }) {
         h('div', { class: 'title-row' },
           h('h3', { class: 'item-title' }, title),
           isNew ? h('span', { class: 'badge-new' }, 'new') : null,
+          h('span', { class: 'chips' }, (item.categories ?? []).map(c => h('span', { class: 'chip' }, c))),
           h('span', { class: 'item-id' }, item.itemId)),
-        h('div', { class: 'chips' }, (item.categories ?? []).map(c => h('span', { class: 'chip' }, c))),
-        h('div', { class: 'score', title: `score ${item.score}` },
-          h('div', { class: 'bar', role: 'presentation' }, h('span', { style: { width: `${width}%` } })),
-          h('span', { class: 'score-value' }, (item.score ?? 0).toFixed(3))),
-        item.reason ? h('p', { class: 'reason' }, item.reason) : null,
+        h('div', { class: 'info-row' },
+          h('div', { class: 'score', title: `score ${item.score}` },
+            h('div', { class: 'bar', role: 'presentation' }, h('span', { style: { width: `${width}%` } })),
+            h('span', { class: 'score-value' }, (item.score ?? 0).toFixed(3))),
+          item.reason ? h('p', { class: 'reason' }, item.reason) : null),
         h('div', { class: 'actions' },
           ACTIONS.map(a => h('button', {
             type: 'button',
@@ -78,7 +80,7 @@ export function renderRanking(list, items, diff, { onAction, highlight }) {
             dataset: { action: a.type },
             'aria-label': `${a.label} ${title}`,
             onClick: () => onAction(item, a.type),
-          }, h('span', { class: 'icon', 'aria-hidden': 'true' }, a.icon), h('span', { class: 'label' }, a.label))),
+          }, icon(a.type), h('span', { class: 'label' }, a.label))),
           h('div', { class: 'stars', role: 'group', 'aria-label': `Rate ${title}` },
             [1, 2, 3, 4, 5].map(n => h('button', {
               type: 'button',

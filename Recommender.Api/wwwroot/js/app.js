@@ -1,0 +1,380 @@
+// The simulator page: one user at a time, their live top-k, the interactions sent, their profile.
+// The real path is the push: POST /api/v1/events, then the hub's `rankingChanged` brings the new
+// ranking. Only while the hub connection is down does the page re-fetch the ranking over REST.
+import { h, $, randomId, shortId, ID_PATTERN, formatTime, formatMs } from './dom.js';
+import { api, ApiError } from './api.js';
+import { LiveRankings } from './live.js';
+import { renderRanking, renderRemoved, diffRankings } from './ranking.js';
+import { initBots } from './bots.js';
+import { icon } from './icons.js';
+
+/** After this long without the push for an acknowledged event, the page fetches the ranking itself. */
+const PUSH_TIMEOUT_MS = 4000;
+const HISTORY_LIMIT = 100;
+const EVENT_TYPES = ['view', 'click', 'like', 'dislike', 'share', 'purchase', 'rating'];
+const VERBS = { view: 'Viewed', click: 'Clicked', like: 'Liked', dislike: 'Disliked', share: 'Shared', purchase: 'Purchased', rating: 'Rated' };
+
+const state = {
+  userId: null,
+  k: 10,
+  items: [],            // the ranking on screen
+  titles: new Map(),    // itemId → title, from every ranking seen
+  pending: new Map(),   // eventId → { sentAt, entry, timer }, in sending order
+  history: [],          // newest first
+  load: 0,              // guards against a slower, older load overwriting a newer one
+  profileTimer: null,
+  lastLatency: null,
+  hasEvents: true,      // false for a user made here until its first event: no profile to ask for (it would 404)
+};
+
+const ui = {
+  form: $('#user-form'),
+  userInput: $('#user-id'),
+  k: $('#k'),
+  newUser: $('#new-user'),
+  connection: $('#connection'),
+  connectionText: $('#connection-text'),
+  banner: $('#fallback-banner'),
+  errors: $('#errors'),
+  learning: $('#learning'),
+  learningText: $('#learning-text'),
+  rankingUser: $('#ranking-user'),
+  rankingMeta: $('#ranking-meta'),
+  ranking: $('#ranking'),
+  rankingEmpty: $('#ranking-empty'),
+  removed: $('#removed'),
+  removedList: $('#removed-list'),
+  profile: $('#profile'),
+  profileMeta: $('#profile-meta'),
+  history: $('#history'),
+  historyEmpty: $('#history-empty'),
+};
+
+// ---------------------------------------------------------------- errors
+
+function showError(error, context) {
+  let heading;
+  let lines = [];
+  if (error instanceof ApiError) ({ heading, lines } = error.describe());
+  else heading = String(error?.message ?? error);
+  if (context) heading = `${context}: ${heading}`;
+  const box = h('div', { class: 'error' },
+    h('div', { class: 'error-text' },
+      h('strong', {}, heading),
+      lines.length ? h('ul', {}, lines.map(line => h('li', {}, line))) : null),
+    h('button', { type: 'button', class: 'btn small', 'aria-label': 'Dismiss error', onClick: () => box.remove() }, '✕'));
+  ui.errors.prepend(box);
+  while (ui.errors.children.length > 3) ui.errors.lastElementChild.remove();
+}
+
+// ---------------------------------------------------------------- connection
+
+const live = new LiveRankings('/hubs/recommendations');
+const CONNECTION_TEXT = {
+  connecting: 'connecting…',
+  connected: 'live · push',
+  reconnecting: 'reconnecting… · REST fallback',
+  disconnected: 'offline · REST fallback',
+};
+
+live.addEventListener('state', ({ detail }) => renderConnection(detail));
+live.addEventListener('ranking', ({ detail }) => applyRanking(detail, { source: 'push' }));
+live.addEventListener('rewatched', ({ detail }) => applyRanking(detail, { source: 'rewatch' }));
+live.addEventListener('log', ({ detail }) => {
+  // SignalR's own messages: kept out of the console's error channel (the page handles them).
+  console.warn(`[hub] ${detail.message}`);
+});
+
+function renderConnection(connectionState) {
+  ui.connection.className = `conn conn-${connectionState}`;
+  ui.connectionText.textContent = CONNECTION_TEXT[connectionState] ?? connectionState;
+  ui.banner.hidden = connectionState === 'connected' || connectionState === 'connecting';
+}
+
+// ---------------------------------------------------------------- learning indicator
+
+function renderLearning() {
+  if (state.pending.size > 0) {
+    ui.learning.dataset.state = 'learning';
+    delete ui.learning.dataset.latencyMs;
+    ui.learningText.textContent = state.pending.size > 1 ? `learning… (${state.pending.size} events)` : 'learning…';
+    return;
+  }
+  if (state.lastLatency) {
+    const { ms, via } = state.lastLatency;
+    ui.learning.dataset.state = 'done';
+    ui.learning.dataset.latencyMs = String(Math.round(ms));
+    ui.learningText.replaceChildren('re-ranked in ', h('strong', { class: 'latency' }, formatMs(ms)),
+      via === 'push' ? ' (push)' : via === 'rest' ? ' (REST fallback)' : ` (${via})`);
+  } else {
+    ui.learning.dataset.state = 'idle';
+    ui.learningText.textContent = 'Send an interaction to see the model learn.';
+  }
+}
+
+/** The event (and every event sent before it) is reflected in the ranking on screen. */
+function resolvePending(eventId, via) {
+  if (!state.pending.has(eventId)) return;
+  const now = performance.now();
+  for (const [id, pending] of state.pending) {
+    clearTimeout(pending.timer);
+    state.pending.delete(id);
+    pending.entry.latencyMs = now - pending.sentAt;
+    pending.entry.via = via;
+    if (id === eventId) {
+      state.lastLatency = { ms: now - pending.sentAt, via };
+      break;
+    }
+  }
+  renderLearning();
+  renderHistory();
+}
+
+// ---------------------------------------------------------------- ranking
+
+function applyRanking(message, { source, initial = false }) {
+  if (!message || (message.userId && message.userId !== state.userId)) return;
+  const items = (message.items ?? []).slice(0, state.k);
+  for (const item of items) state.titles.set(item.itemId, item.title || item.itemId);
+  const before = state.items;
+  const diff = diffRankings(before, items);
+  const highlight = !initial && before.length > 0;
+  const cause = message.cause;
+
+  renderRanking(ui.ranking, items, diff, { onAction: sendEvent, highlight });
+  if (highlight) {
+    const byId = new Map(before.map(item => [item.itemId, item]));
+    renderRemoved(ui.removed, ui.removedList, diff.removed.map(itemId => ({
+      item: byId.get(itemId),
+      why: cause?.itemId === itemId ? `you ${VERBS[cause.type]?.toLowerCase() ?? cause.type} it` : null,
+    })));
+  } else if (initial) {
+    renderRemoved(ui.removed, ui.removedList, []);
+  }
+  state.items = items;
+  ui.rankingEmpty.hidden = items.length > 0;
+  ui.rankingEmpty.textContent = 'No recommendations for this user yet.';
+  const parts = [];
+  if (message.strategy) parts.push(message.strategy);
+  if (message.modelVersion !== undefined && message.modelVersion !== null) parts.push(`model v${message.modelVersion}`);
+  if (message.computedAt) parts.push(formatTime(message.computedAt));
+  parts.push(source === 'push' ? 'pushed' : source === 'rewatch' ? 'live' : 'REST');
+  ui.rankingMeta.textContent = parts.join(' · ');
+
+  if (source === 'push' && cause) state.hasEvents = true;
+  if (source === 'push' && cause?.eventId) resolvePending(cause.eventId, 'push');
+  if (source === 'push' || (source === 'rewatch' && !initial)) scheduleProfile();
+}
+
+async function fetchRankingByRest(eventId, via) {
+  if (eventId && !state.pending.has(eventId)) return;
+  const userId = state.userId;
+  try {
+    const ranking = await api.recommendations(userId, state.k);
+    if (userId !== state.userId) return;
+    applyRanking({ ...ranking, userId }, { source: 'rest' });
+    if (eventId) resolvePending(eventId, via);
+  } catch (e) {
+    showError(e, 'Could not fetch the ranking');
+  }
+}
+
+// ---------------------------------------------------------------- events
+
+async function sendEvent(item, type, value) {
+  if (!state.userId) return;
+  const userId = state.userId;
+  const eventId = randomId();
+  const entry = { eventId, type, value, itemId: item.itemId, title: item.title || item.itemId, at: new Date(), status: 'sending' };
+  state.history.unshift(entry);
+  state.history.length = Math.min(state.history.length, HISTORY_LIMIT);
+  const pending = { sentAt: performance.now(), entry, timer: null };
+  state.pending.set(eventId, pending);
+  renderHistory();
+  renderLearning();
+
+  const event = { userId, itemId: item.itemId, type, eventId };
+  if (type === 'rating') event.value = value;
+  try {
+    const ack = await api.sendEvent(event);
+    entry.status = ack?.duplicates ? 'duplicate' : 'stored';
+    if (userId === state.userId) state.hasEvents = true;
+    entry.ackMs = performance.now() - pending.sentAt;
+    renderHistory();
+    scheduleProfile();
+    if (!state.pending.has(eventId) || userId !== state.userId) return; // the push came first
+    if (live.isLive) pending.timer = setTimeout(() => fetchRankingByRest(eventId, 'no push, REST'), PUSH_TIMEOUT_MS);
+    else await fetchRankingByRest(eventId, 'rest');
+  } catch (e) {
+    entry.status = 'failed';
+    entry.error = e instanceof ApiError ? e.describe().heading : String(e?.message ?? e);
+    state.pending.delete(eventId);
+    renderHistory();
+    renderLearning();
+    showError(e, `${VERBS[type]} ${entry.title} failed`);
+  }
+}
+
+// ---------------------------------------------------------------- history
+
+function renderHistory() {
+  ui.historyEmpty.hidden = state.history.length > 0;
+  ui.history.replaceChildren(...state.history.map(entry => {
+    let status;
+    if (entry.status === 'sending') status = h('span', { class: 'st st-pending' }, 'sending…');
+    else if (entry.status === 'failed') status = h('span', { class: 'st st-failed', title: entry.error }, 'failed');
+    else if (entry.status === 'server') status = h('span', { class: 'st' }, 'earlier');
+    else if (entry.latencyMs !== undefined) status = h('span', { class: 'st st-ok', title: `acknowledged in ${formatMs(entry.ackMs ?? 0)}` }, `✓ ${formatMs(entry.latencyMs)}${entry.via === 'push' ? '' : ` · ${entry.via}`}`);
+    else status = h('span', { class: 'st st-pending' }, entry.status === 'duplicate' ? 'duplicate' : 'learning…');
+    return h('li', { class: `hist hist-${entry.type}`, dataset: { type: entry.type, itemId: entry.itemId } },
+      h('span', { class: `hist-icon ic-${entry.type}`, 'aria-hidden': 'true' }, icon(entry.type)),
+      h('span', { class: 'hist-text' },
+        h('span', { class: 'hist-verb' }, VERBS[entry.type] ?? entry.type), ' ',
+        h('span', { class: 'hist-title' }, entry.title),
+        entry.type === 'rating' && entry.value ? h('span', { class: 'hist-stars', 'aria-label': `${entry.value} stars` }, ` ${'★'.repeat(entry.value)}${'☆'.repeat(5 - entry.value)}`) : null),
+      h('span', { class: 'hist-meta' }, h('time', { datetime: new Date(entry.at).toISOString() }, formatTime(entry.at)), status));
+  }));
+}
+
+// ---------------------------------------------------------------- profile
+
+function scheduleProfile() {
+  clearTimeout(state.profileTimer);
+  state.profileTimer = setTimeout(() => refreshProfile(), 300);
+}
+
+async function refreshProfile({ seedHistory = false } = {}) {
+  const userId = state.userId;
+  if (!userId || !state.hasEvents) return;
+  let profile;
+  try {
+    profile = await api.profile(userId);
+  } catch (e) {
+    showError(e, 'Could not load the profile');
+    return;
+  }
+  if (userId !== state.userId) return;
+  renderProfile(profile);
+  if (seedHistory && profile?.recent?.length && state.history.length === 0) {
+    state.history = [...profile.recent]
+      .sort((a, b) => new Date(b.timestamp) - new Date(a.timestamp))
+      .map(e => ({ eventId: e.eventId, type: e.type, value: e.value, itemId: e.itemId, title: state.titles.get(e.itemId) ?? e.itemId, at: e.timestamp, status: 'server' }));
+    renderHistory();
+  }
+}
+
+function renderProfile(profile) {
+  if (!profile) {
+    ui.profileMeta.textContent = 'new user';
+    ui.profile.replaceChildren(h('p', { class: 'empty' }, 'No events yet: this user gets the popular items until they interact.'));
+    return;
+  }
+  ui.profileMeta.textContent = `${profile.totalEvents} event${profile.totalEvents === 1 ? '' : 's'}`;
+  const counts = profile.counts ?? {};
+  const top = (profile.topCategories ?? []).slice(0, 6);
+  const maxWeight = Math.max(1e-9, ...top.map(c => c.weight));
+  ui.profile.replaceChildren(
+    h('dl', { class: 'counts' }, EVENT_TYPES.map(type => h('div', { class: `count${counts[type] ? '' : ' zero'}`, dataset: { type } },
+      h('dt', {}, type), h('dd', {}, String(counts[type] ?? 0))))),
+    h('h3', { class: 'sub' }, 'Top categories'),
+    top.length
+      ? h('ul', { class: 'cats' }, top.map(c => h('li', {},
+          h('span', { class: 'cat-name' }, c.category),
+          h('span', { class: 'cat-bar', role: 'presentation' }, h('span', { style: { width: `${Math.max(3, Math.round(100 * c.weight / maxWeight))}%` } })),
+          h('span', { class: 'cat-weight' }, Number(c.weight).toFixed(1)))))
+      : h('p', { class: 'empty' }, 'None yet (dislikes and items without categories do not count).'),
+    h('p', { class: 'seen' },
+      `First seen ${formatTime(profile.firstSeen)} · last seen ${formatTime(profile.lastSeen)}`,
+      profile.modelVersion !== undefined ? ` · fitted to model v${profile.modelVersion}` : ''));
+}
+
+// ---------------------------------------------------------------- users
+
+async function loadUser(userId, { isNew = false } = {}) {
+  if (!ID_PATTERN.test(userId)) {
+    showError(new Error('A user id has 1–128 characters from A–Z a–z 0–9 _ - . : @'));
+    return;
+  }
+  const load = ++state.load;
+  for (const pending of state.pending.values()) clearTimeout(pending.timer);
+  state.pending.clear();
+  state.userId = userId;
+  state.items = [];
+  state.history = [];
+  state.lastLatency = null;
+  state.hasEvents = !isNew;
+  ui.userInput.value = userId;
+  ui.rankingUser.textContent = userId;
+  ui.rankingMeta.textContent = 'loading…';
+  renderHistory();
+  renderLearning();
+  renderRemoved(ui.removed, ui.removedList, []);
+  try { localStorage.setItem('reco.userId', userId); } catch { /* private mode */ }
+  const url = new URL(location.href);
+  url.searchParams.set('user', userId);
+  history.replaceState(null, '', url);
+
+  let ranking = null;
+  try {
+    ranking = await live.watch(userId, state.k);
+  } catch (e) {
+    showError(e, 'Watch over the hub failed; using REST');
+  }
+  if (load !== state.load) return;
+  if (!ranking) {
+    try {
+      ranking = { ...(await api.recommendations(userId, state.k)), userId };
+    } catch (e) {
+      showError(e, 'Could not load the recommendations');
+      ui.rankingMeta.textContent = '';
+      return;
+    }
+  }
+  if (load !== state.load) return;
+  applyRanking(ranking, { source: live.isLive ? 'rewatch' : 'rest', initial: true });
+  if (isNew) renderProfile(null);
+  else await refreshProfile({ seedHistory: true });
+}
+
+function newUserId() {
+  return `web-${shortId()}`;
+}
+
+ui.form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const userId = ui.userInput.value.trim();
+  if (userId) loadUser(userId);
+});
+ui.newUser.addEventListener('click', () => loadUser(newUserId(), { isNew: true }));
+ui.k.addEventListener('change', () => {
+  state.k = Number(ui.k.value) || 10;
+  if (state.userId) {
+    const history = state.history;
+    loadUser(state.userId).then(() => {
+      if (state.history.length === 0) { state.history = history; renderHistory(); }
+    });
+  }
+});
+
+initBots({
+  showError,
+  watchUser: (userId) => {
+    loadUser(userId);
+    document.getElementById('ranking-heading').scrollIntoView({ behavior: 'smooth', block: 'start' });
+  },
+});
+
+// ---------------------------------------------------------------- start
+
+(async () => {
+  state.k = Number(ui.k.value) || 10;
+  renderConnection(live.state);
+  await live.start();
+  const fromUrl = new URL(location.href).searchParams.get('user');
+  let remembered = null;
+  try { remembered = localStorage.getItem('reco.userId'); } catch { /* private mode */ }
+  const initial = [fromUrl, remembered].find(id => id && ID_PATTERN.test(id));
+  if (initial) await loadUser(initial);
+  else await loadUser(newUserId(), { isNew: true });
+  document.body.dataset.ready = 'true';
+})();

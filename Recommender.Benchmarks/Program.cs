@@ -1,0 +1,23 @@
+using BenchmarkDotNet.Running;
+using Recommender.Benchmarks;
+
+// dotnet run -c Release --project Recommender.Benchmarks -- <mode>
+//   (BenchmarkDotNet)  --filter '*Scan*' | '*FoldIn*' | '*Training*'   (add --job short for quick runs)
+//   foldin-latency [--calls 100000]      p50/p99 of single FoldIn.User calls
+//   train [--runs 3]                     full ALS on ML-100K, median of the runs
+//   scan-check [--items 100000]          exactness of the quantised scans against the exact one
+//   memory [--users 200000]              bytes per active user grain in a real in-process silo
+return args.FirstOrDefault() switch
+{
+    "foldin-latency" => FoldInLatency.Run(args[1..]),
+    "train" => TrainingRuns.Run(args[1..]),
+    "scan-check" => ScanCheck.Run(args[1..]),
+    "memory" => await MemoryProbe.RunAsync(args[1..]),
+    _ => Bdn(args),
+};
+
+static int Bdn(string[] args)
+{
+    var summaries = BenchmarkSwitcher.FromAssembly(typeof(ScanBenchmarks).Assembly).Run(args, BenchConfig.Create());
+    return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;
+}

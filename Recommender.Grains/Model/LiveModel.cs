@@ -46,7 +46,7 @@ public sealed class LiveModel
             }
             var gram = Gram.Compute(vectors.AsSpan(0, capacity * k), capacity, k);
             var userGram = Gram.Compute(model.UserFactors, model.UserIds.Length, k);
-            snapshot = new ModelSnapshot(model, vectors, capacity, gram, userGram);
+            snapshot = new ModelSnapshot(model, vectors, capacity, gram, userGram) { Quantized = Int8Vectors.Quantize(vectors, k) };
             _current = snapshot;
         }
         Installed?.Invoke(snapshot);
@@ -62,6 +62,7 @@ public sealed class LiveModel
             var row = snapshot.Vectors.AsSpan(slot * snapshot.Factors, snapshot.Factors);
             Gram.Replace(snapshot.ItemGram, row, vector);
             vector.CopyTo(row);
+            snapshot.Quantized?.Set(slot, vector);
         }
     }
 
@@ -102,7 +103,7 @@ public sealed class LiveModel
         var capacity = Math.Max(slot + 1, snapshot.Capacity * 2);
         var vectors = new float[capacity * snapshot.Factors];
         snapshot.Vectors.CopyTo(vectors, 0);
-        return _current = snapshot with { Vectors = vectors, Capacity = capacity };
+        return _current = snapshot with { Vectors = vectors, Capacity = capacity, Quantized = snapshot.Quantized?.Grow(capacity) };
     }
 }
 
@@ -113,6 +114,13 @@ public sealed class LiveModel
 public sealed record ModelSnapshot(TrainedModel? Model, float[] Vectors, int Capacity, float[] ItemGram, float[] UserGram)
 {
     public static readonly ModelSnapshot Empty = new(null, [], 0, [], []);
+
+    /// <summary>
+    /// The same rows in int8 (one scale per row) for the first pass of the ranking scan: a quarter of
+    /// the bytes of <see cref="Vectors"/>, re-scored exactly (see <see cref="QuantizedTopK"/>). Kept in
+    /// step with every vector write; null only for <see cref="Empty"/>.
+    /// </summary>
+    public Int8Vectors? Quantized { get; init; }
 
     public long Version => Model?.Version ?? 0;
     public int Factors => Model?.Factors ?? 0;

@@ -31,14 +31,16 @@ public sealed class ModelGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<ModelStatus> GetStatus()
+    public Task<ModelStatus> GetStatus() => Status(includeRunning: true);
+
+    private async Task<ModelStatus> Status(bool includeRunning)
     {
         var (events, hits) = await log.CountersAsync();
         var s = state.State;
         var since = Math.Max(0, events - s.EventsAtTraining);
         return s with
         {
-            Status = _training is { IsCompleted: false } ? "training" : s.Status,
+            Status = includeRunning && _training is { IsCompleted: false } ? "training" : s.Status,
             EventsSinceTraining = since,
             OnlineHitRate = since > 0 ? (double)(hits - s.HitsAtTraining) / since : null,
         };
@@ -81,7 +83,7 @@ public sealed class ModelGrain(
             state.State = state.State with { Status = "failed", LastTrigger = trigger, LastError = e.Message };
         }
         await state.WriteStateAsync();
-        return await GetStatus();
+        return await Status(includeRunning: false);
     }
 
     private async Task CheckRules(CancellationToken cancellationToken)

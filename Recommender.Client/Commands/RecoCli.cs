@@ -36,6 +36,10 @@ public static class RecoCli
             .WithDescription("Bounded load on a loopback service: events/s (single, batch 100, batch 1000) and recommendation latency.")
             .WithExample("bench", "--duration", "10s", "--concurrency", "8", "--markdown", "bench.md");
 
+        config.AddCommand<PushBenchCommand>("bench-push")
+            .WithDescription("Event-to-push latency: POST an event, time until its rankingChanged push arrives (loopback only).")
+            .WithExample("bench-push", "--events", "1000", "--watched", "1000", "--writers", "4");
+
         config.AddCommand<SimulateCommand>("simulate")
             .WithDescription("Taste bots interact and print how their top 10 converges to their hidden taste.")
             .WithExample("simulate", "--users", "5", "--events", "50");

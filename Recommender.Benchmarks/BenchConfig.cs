@@ -22,5 +22,5 @@ public static class BenchConfig
             .WithId("short-inproc"))
         .AddColumn(StatisticColumn.Median, StatisticColumn.P95, StatisticColumn.Max)
         .AddDiagnoser(MemoryDiagnoser.Default)
-        .WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableLogFile);
+        .WithOptions(ConfigOptions.DisableLogFile);
 }

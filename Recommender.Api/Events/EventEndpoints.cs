@@ -7,7 +7,7 @@ public static class EventEndpoints
 {
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/events").WithTags("Events");
+        var group = routes.MapGroup("/api/v1/events").WithTags("Events").RequireAuthorization(Security.ApiPolicies.Write);
         group.MapPost("/", PostEvents)
             .WithSummary("Record one event or a batch of up to 10,000")
             .WithDescription("Answers once every event is in the durable log. A repeated eventId is acknowledged and not applied twice.")

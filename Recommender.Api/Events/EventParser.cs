@@ -37,8 +37,9 @@ public static class EventParser
             ok = false;
         }
 
+        var typeKnown = typeText is not null && EventTypes.TryParse(typeText, out _);
         var value = JsonBody.Number(element, "value", prefix + "value", errors);
-        if (typeText is not null && type == EventType.Rating && ok)
+        if (typeKnown && type == EventType.Rating)
         {
             if (value is null) { errors.Add(prefix + "value", $"{prefix}value is required for a rating."); ok = false; }
             else if (value < 1 || value > 5) { errors.Add(prefix + "value", $"{prefix}value must be between 1 and 5 for a rating."); ok = false; }

@@ -9,6 +9,7 @@ using Recommender.Api.Live;
 using Recommender.Api.Model;
 using Recommender.Api.Problems;
 using Recommender.Api.Seed;
+using Recommender.Api.Security;
 using Recommender.Api.Users;
 using Recommender.Silo.Hosting;
 
@@ -38,6 +39,7 @@ public static class ApiExtensions
         services.AddSingleton<EventIngest>();
         services.AddRecommenderLive();
         builder.AddRecommenderTelemetry();
+        builder.AddRecommenderSecurity();
         return builder;
     }
 
@@ -47,6 +49,7 @@ public static class ApiExtensions
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseRecommenderSecurity();
         app.MapOpenApi();
         app.MapEventsApi();
         app.MapUsersApi();

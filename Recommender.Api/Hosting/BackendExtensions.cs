@@ -33,6 +33,8 @@ public static class BackendExtensions
         {
             client.Configure<ClusterOptions>(o => { o.ServiceId = cluster.ServiceId; o.ClusterId = cluster.ClusterId; });
             client.UseRedisClustering(o => o.ConfigurationOptions = RedisConnection.Options(connectionString, TimeSpan.FromSeconds(5)));
+            // Cluster:Messaging:ResponseTimeout etc. (Orleans' names); unset: Orleans' defaults (30 s).
+            client.Services.AddOptions<ClientMessagingOptions>().Bind(builder.Configuration.GetSection(ClusterSettings.MessagingSection));
             client.AddDashboard();
         });
         builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>

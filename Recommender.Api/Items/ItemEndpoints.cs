@@ -15,7 +15,7 @@ public static class ItemEndpoints
 
     public static IEndpointRouteBuilder MapItemsApi(this IEndpointRouteBuilder routes)
     {
-        var items = routes.MapGroup("/api/v1/items").WithTags("Items");
+        var items = routes.MapGroup("/api/v1/items").WithTags("Items").RequireAuthorization(Security.ApiPolicies.ByRoute);
         items.MapPut("/{itemId}", Put).WithSummary("Create or describe an item")
             .Accepts<ItemBody>("application/json").Produces<ItemResponse>().ProducesValidationProblem();
         items.MapPost("/", PostMany).WithSummary("Create or describe up to 10,000 items")

@@ -30,7 +30,7 @@ public static class ItemParser
             else if (list.GetArrayLength() > 20) errors.Add(prefix + "categories", $"{prefix}categories holds at most 20 entries.");
             else foreach (var c in list.EnumerateArray())
             {
-                var text = c.ValueKind == JsonValueKind.String ? c.GetString()!.Trim() : null;
+                var text = c.ValueKind == JsonValueKind.String ? JsonBody.TryGetText(c)?.Trim() : null;
                 if (text is null || text.Length is 0 or > 64 || text.Any(char.IsControl))
                 {
                     errors.Add(prefix + "categories", $"{prefix}categories entries must be strings of 1–64 characters.");

@@ -8,6 +8,7 @@ namespace Recommender.Api.Live;
 /// <c>/hubs/recommendations</c>: a browser watches users and receives <c>rankingChanged</c> after
 /// every event of theirs, whichever silo their grain lives on.
 /// </summary>
+[Microsoft.AspNetCore.Authorization.Authorize(Policy = Security.ApiPolicies.Read)]
 public sealed class RecommendationsHub(RankingPushRelay relay) : Hub
 {
     public async Task<RankingChangedMessage> Watch(string userId, int k)

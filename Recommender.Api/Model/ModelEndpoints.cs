@@ -8,7 +8,7 @@ public static class ModelEndpoints
 {
     public static IEndpointRouteBuilder MapModelApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/model").WithTags("Model");
+        var group = routes.MapGroup("/api/v1/model").WithTags("Model").RequireAuthorization(Security.ApiPolicies.ByRoute);
         group.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok(await Model(grains).GetStatus()))
             .WithSummary("The current model: version, training time, events since, online hit-rate, last evaluation")
             .Produces<ModelStatus>();

@@ -12,6 +12,16 @@ public sealed class StoreUnavailableHandler(IProblemDetailsService problems, ILo
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is BadHttpRequestException bad)
+        {
+            // The framework's own 4xx (a body too large, a malformed request line…): keep its status.
+            context.Response.StatusCode = bad.StatusCode;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = { Status = bad.StatusCode, Title = "The request is invalid.", Detail = bad.Message },
+            });
+        }
         var unavailable = IsUnavailable(exception);
         if (unavailable) logger.LogWarning("Storage or cluster unavailable: {Message}", exception.Message);
         else logger.LogError(exception, "Unhandled error");
@@ -25,7 +35,7 @@ public sealed class StoreUnavailableHandler(IProblemDetailsService problems, ILo
             {
                 Status = context.Response.StatusCode,
                 Title = unavailable ? "The store or the cluster is unavailable; retry shortly." : "An unexpected error occurred.",
-                Detail = unavailable ? "Events not acknowledged were not recorded; resend them with the same eventId." : null,
+                Detail = unavailable ? "Events of this request may or may not have been recorded: resend them with the same eventId (a repeat is not applied twice)." : null,
             },
         });
     }

@@ -13,7 +13,7 @@ public static class SeedEndpoints
 {
     public static IEndpointRouteBuilder MapSeedApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1").WithTags("Seed-compatible");
+        var group = routes.MapGroup("/api/v1").WithTags("Seed-compatible").RequireAuthorization(Security.ApiPolicies.ByRoute);
         group.MapPost("/event", PostEvent).WithSummary("Seed call: record one event {user_id, item_id, event_type, value}")
             .Accepts<SeedEvent>("application/json").Produces<SeedStatus>().ProducesValidationProblem();
         group.MapPost("/recommend", Recommend).WithSummary("Seed call: {user_id, num_recommendations}")

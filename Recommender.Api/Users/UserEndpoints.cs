@@ -10,7 +10,7 @@ public static class UserEndpoints
 
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/users/{userId}").WithTags("Users");
+        var group = routes.MapGroup("/api/v1/users/{userId}").WithTags("Users").RequireAuthorization(Security.ApiPolicies.ByRoute);
         group.MapGet("/recommendations", GetRecommendations)
             .WithSummary("The user's top-k items")
             .WithDescription("Excludes items the user interacted with; `category` filters, `exclude` is a comma-separated list of item ids, `explain` adds a reason per item.")

@@ -39,7 +39,22 @@ public static class JsonBody
             errors.Add(field, $"{field} must be a string.");
             return null;
         }
-        return value.GetString();
+        if (TryGetText(value) is { } text) return text;
+        errors.Add(field, $"{field} must be valid Unicode text (it holds an unpaired surrogate).");
+        return null;
+    }
+
+    /// <summary>The string value, or null when it is not valid UTF-16 (a lone surrogate escaped as \ud800).</summary>
+    public static string? TryGetText(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A finite number, or null when absent; a numeric string is accepted too (the seed's clients send both).</summary>
@@ -48,7 +63,7 @@ public static class JsonBody
         if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
         double number;
         if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out number)) { }
-        else if (value.ValueKind == JsonValueKind.String && double.TryParse(value.GetString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out number)) { }
+        else if (value.ValueKind == JsonValueKind.String && double.TryParse(TryGetText(value), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out number)) { }
         else
         {
             errors.Add(field, $"{field} must be a number.");

@@ -30,6 +30,20 @@ public sealed class BenchSettings : RecoSettings
     [DefaultValue(1000)]
     public int Users { get; set; } = 1000;
 
+    [CommandOption("--recommend-only")]
+    [Description("Skip the ingest phases: give each user a few events first (so it is personal), then measure GET recommendations alone and while an ingest load runs.")]
+    public bool RecommendOnly { get; set; }
+
+    [CommandOption("--personal-events <N>")]
+    [Description("With --recommend-only: events (likes) posted per user before measuring. Default 5.")]
+    [DefaultValue(5)]
+    public int PersonalEvents { get; set; } = 5;
+
+    [CommandOption("--ingest-concurrency <N>")]
+    [Description("With --recommend-only: clients posting single events during the second recommendation phase. Default 4.")]
+    [DefaultValue(4)]
+    public int IngestConcurrency { get; set; } = 4;
+
     [CommandOption("--json <FILE>")]
     public string? Json { get; set; }
 
@@ -48,6 +62,11 @@ public sealed class BenchSettings : RecoSettings
         if (Concurrency is < 1 or > 256)
         {
             return ValidationResult.Error("--concurrency must be 1–256.");
+        }
+
+        if (PersonalEvents is < 1 or > 100 || IngestConcurrency is < 0 or > 256)
+        {
+            return ValidationResult.Error("--personal-events must be 1–100 and --ingest-concurrency 0–256.");
         }
 
         if (Users < 1 || Events is < 1)
@@ -84,6 +103,12 @@ public sealed class BenchCommand : RecoCommand<BenchSettings>
 
         var startedAt = DateTimeOffset.UtcNow;
         var phases = new List<BenchResult>();
+        if (s.RecommendOnly)
+        {
+            await RecommendOnlyAsync(s, client, users, items, phases, ct);
+            return await ReportAsync(s, startedAt, phases, ct);
+        }
+
         foreach (var batch in new[] { 1, 100, 1000 })
         {
             var phase = batch == 1 ? "events ×1" : $"events ×{batch}";
@@ -102,7 +127,50 @@ public sealed class BenchCommand : RecoCommand<BenchSettings>
             (random, token) => client.GetRecommendationsAsync(users[random.Next(users.Length)], 10, ct: token),
             ct));
         phases.Add(recommendations with { Events = 0, EventsPerSecond = 0 });
+        return await ReportAsync(s, startedAt, phases, ct);
+    }
 
+    /// <summary>
+    /// Recommendation latency for personal users: each user first posts a few likes (one batch, so the
+    /// service folds it in against the current model), then GET recommendations k=10 runs alone, and
+    /// again while <c>--ingest-concurrency</c> clients post single events for the same users.
+    /// </summary>
+    private static async Task RecommendOnlyAsync(BenchSettings s, RecommenderClient client, string[] users, string[] items, List<BenchResult> phases, CancellationToken ct)
+    {
+        var prepare = System.Diagnostics.Stopwatch.StartNew();
+        await AnsiConsole.Status().StartAsync($"giving {users.Length:N0} users {s.PersonalEvents} likes each…", _ =>
+            Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = s.Concurrency, CancellationToken = ct }, async (user, token) =>
+            {
+                var random = new Random(user.GetHashCode());
+                var batch = Enumerable.Range(0, s.PersonalEvents)
+                    .Select(_ => new InteractionEvent(user, items[random.Next(items.Length)], EventTypes.Like)).ToArray();
+                await client.PostEventsAsync(batch, token);
+            }));
+        var sample = await client.GetRecommendationsAsync(users[0], 10, ct: ct);
+        AnsiConsole.MarkupLineInterpolated($"  prepared in {prepare.Elapsed.TotalSeconds:0.0} s; {users[0]} gets strategy '{sample.Strategy}', model {sample.ModelVersion}, {sample.Items.Count} items");
+
+        Task<Recommendations> Recommend(Random random, CancellationToken token) => client.GetRecommendationsAsync(users[random.Next(users.Length)], 10, ct: token);
+
+        var alone = await AnsiConsole.Status().StartAsync("GET recommendations (k=10)…", _ => LoadRunner.RunAsync(
+            "recs k=10", s.Concurrency, 1, s.DurationValue, s.Events, Recommend, ct));
+        phases.Add(alone with { Events = 0, EventsPerSecond = 0 });
+        AnsiConsole.MarkupLineInterpolated($"  recs k=10: {alone.RequestsPerSecond:N0}/s, p50 {alone.P50Ms:0.00} ms, p99 {alone.P99Ms:0.00} ms");
+        if (s.IngestConcurrency == 0) return;
+
+        var (loaded, ingest) = await AnsiConsole.Status().StartAsync("GET recommendations (k=10) during ingest…", async _ =>
+        {
+            var ingestTask = LoadRunner.RunAsync("ingest during recs", s.IngestConcurrency, 1, s.DurationValue, s.Events,
+                (random, token) => client.PostEventAsync(RandomEvent(random, users, items), token), ct);
+            var recsTask = LoadRunner.RunAsync("recs k=10 + ingest", s.Concurrency, 1, s.DurationValue, s.Events, Recommend, ct);
+            return (await recsTask, await ingestTask);
+        });
+        phases.Add(loaded with { Events = 0, EventsPerSecond = 0 });
+        phases.Add(ingest);
+        AnsiConsole.MarkupLineInterpolated($"  recs k=10 during ingest: {loaded.RequestsPerSecond:N0}/s, p50 {loaded.P50Ms:0.00} ms, p99 {loaded.P99Ms:0.00} ms; ingest {ingest.EventsPerSecond:N0} events/s");
+    }
+
+    private static async Task<int> ReportAsync(BenchSettings s, DateTimeOffset startedAt, List<BenchResult> phases, CancellationToken ct)
+    {
         var report = new BenchReport(s.BaseUri.AbsoluteUri, startedAt, s.DurationValue.TotalSeconds, s.Concurrency, s.Events, phases);
         AnsiConsole.Write(ToTable(report));
         foreach (var failed in phases.Where(p => p.Errors > 0))

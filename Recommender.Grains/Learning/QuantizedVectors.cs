@@ -43,7 +43,7 @@ public sealed class Int8Vectors
     public void Set(int row, ReadOnlySpan<float> vector)
     {
         var k = Factors;
-        var max = TensorPrimitives.MaxMagnitude(vector);
+        var max = MathF.Abs(TensorPrimitives.MaxMagnitude(vector)); // MaxMagnitude keeps the sign
         var codes = Codes.AsSpan(row * k, k);
         if (!(max > 0f) || !float.IsFinite(max))
         {
@@ -136,7 +136,7 @@ public static class QuantizedTopK
         if (count <= 0) return [];
         var n = rows < 0 ? Math.Min(codes.Count, exact.Length / k) : rows;
         // The query in int8 too, widened to shorts once: q ≈ qs·qc.
-        var qmax = TensorPrimitives.MaxMagnitude(query);
+        var qmax = MathF.Abs(TensorPrimitives.MaxMagnitude(query));
         if (!(qmax > 0f)) return TopK.Search(exact[..(n * k)], k, query, count, exclude, excludeBits);
         var qc = new short[k];
         var qinv = 127f / qmax;

@@ -15,10 +15,12 @@ public sealed class LiveModel
     private readonly ItemIndex _index;
     private readonly Lock _gate = new();
     private volatile ModelSnapshot _current = ModelSnapshot.Empty;
+    private readonly bool _quantize;
 
-    public LiveModel(ItemIndex index)
+    public LiveModel(ItemIndex index, Microsoft.Extensions.Options.IOptions<ModelOptions>? options = null)
     {
         _index = index;
+        _quantize = options?.Value.QuantizedScan ?? true;
         index.Applied += OnItemApplied;
         Telemetry.RecommenderMetrics.TrackModelVersion(() => _current.Version);
     }
@@ -46,7 +48,7 @@ public sealed class LiveModel
             }
             var gram = Gram.Compute(vectors.AsSpan(0, capacity * k), capacity, k);
             var userGram = Gram.Compute(model.UserFactors, model.UserIds.Length, k);
-            snapshot = new ModelSnapshot(model, vectors, capacity, gram, userGram) { Quantized = Int8Vectors.Quantize(vectors, k) };
+            snapshot = new ModelSnapshot(model, vectors, capacity, gram, userGram) { Quantized = _quantize ? Int8Vectors.Quantize(vectors, k) : null };
             _current = snapshot;
         }
         Installed?.Invoke(snapshot);
@@ -118,7 +120,7 @@ public sealed record ModelSnapshot(TrainedModel? Model, float[] Vectors, int Cap
     /// <summary>
     /// The same rows in int8 (one scale per row) for the first pass of the ranking scan: a quarter of
     /// the bytes of <see cref="Vectors"/>, re-scored exactly (see <see cref="QuantizedTopK"/>). Kept in
-    /// step with every vector write; null only for <see cref="Empty"/>.
+    /// step with every vector write; null for <see cref="Empty"/> and when <see cref="ModelOptions.QuantizedScan"/> is off.
     /// </summary>
     public Int8Vectors? Quantized { get; init; }
 

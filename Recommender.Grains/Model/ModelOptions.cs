@@ -40,6 +40,12 @@ public sealed class ModelOptions
     public float UserRecencyHalfLife { get; set; } = 5f;
     /// <summary>Update the item's vector on every event too (the ALS item step against its users' vectors).</summary>
     public bool OnlineItemStep { get; set; } = true;
+    /// <summary>
+    /// Rank with an int8 copy of the item vectors first and re-score the best 4·K exactly (same top-K
+    /// on random data, ~2.5× faster scan at 100k–1M items); false = the plain float scan (the baseline
+    /// the benchmarks compare with).
+    /// </summary>
+    public bool QuantizedScan { get; set; } = true;
     /// <summary>How many users' vectors an item keeps for its online step (the most recent).</summary>
     public int MaxUsersPerItem { get; set; } = 2000;
 

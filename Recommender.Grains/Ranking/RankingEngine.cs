@@ -47,10 +47,13 @@ public sealed class RankingEngine(ItemIndex index, LiveModel live)
         // With dislikes, rank a wider candidate set and push down the neighbours of what was disliked.
         var candidates = disliked.Count == 0 ? query.K : 3 * query.K + 20;
         // int8 first pass + exact float re-scoring of the best 4·candidates: the same top-K as the float
-        // scan on random data, several times faster at 100k+ items (BENCHMARKS.md, "Scan (in-process)").
+        // scan on random data, ~2.5× faster at 100k–1M items (BENCHMARKS.md, "Scan (in-process)"). One
+        // thread: concurrent requests already occupy the cores, splitting one scan lost at every size measured,
+        // and Parallel.For inside a grain turn runs on the activation's single-threaded scheduler (measured over
+        // HTTP at 100k items: p50 134 ms instead of 4 ms).
         var top = snapshot.Quantized is { } quantized
-            ? QuantizedTopK.Search(quantized, snapshot.Vectors, x, candidates, excluded, filter, rows: count)
-            : TopK.Search(snapshot.Vectors.AsSpan(0, count * k), k, x, candidates, filter, excluded);
+            ? QuantizedTopK.Search(quantized, snapshot.Vectors, x, candidates, excluded, filter, rows: count, parallel: false)
+            : TopK.Search(snapshot.Vectors.AsSpan(0, count * k), k, x, candidates, filter, excluded, parallel: false);
         if (disliked.Count > 0) top = PushDownNeighbours(top, disliked, snapshot, query.K);
         var explainer = query.Explain ? new EmbeddingExplainer(taste, index, snapshot) : null;
         var items = new RankedItem[top.Length];

@@ -11,20 +11,35 @@ public sealed class EventLog(IConnectionMultiplexer redis, RedisKeys keys)
 {
     private IDatabase Db => redis.GetDatabase();
 
-    /// <summary>Appends entries in one round trip; returns the log length after the append.</summary>
-    /// <param name="hits">How many of these events were on items in the user's last served top-k (the online hit-rate).</param>
-    public async Task<long> AppendAsync(string userId, IReadOnlyList<string> entries, int hits = 0)
+    /// <summary>
+    /// Appends entries with one RPUSH (plus an SADD registering the user on its first append), in
+    /// one round trip. Measured against an embedded Garnet committing before each reply, RPUSH
+    /// alone sustains ~30k events/s at 256 appends in flight; each extra command per append (the
+    /// counters used to ride along) or a Lua script doing the same costs 15–35 % of that, so the
+    /// drift counters are kept per process by <see cref="EventCounters"/> and flushed once a second.
+    /// </summary>
+    /// <param name="firstAppend">The user has no log yet: also add it to the set of users the trainer reads.</param>
+    public async Task<long> AppendAsync(string userId, IReadOnlyList<string> entries, bool firstAppend)
     {
         var values = new RedisValue[entries.Count];
         for (var i = 0; i < values.Length; i++) values[i] = entries[i];
+        if (!firstAppend) return await Db.ListRightPushAsync(keys.UserLog(userId), values);
         var batch = Db.CreateBatch();
         var push = batch.ListRightPushAsync(keys.UserLog(userId), values);
         var register = batch.SetAddAsync(keys.Users, userId);
-        var count = batch.StringIncrementAsync(keys.EventCount, values.Length);
-        var hit = hits > 0 ? batch.StringIncrementAsync(keys.HitCount, hits) : Task.FromResult(0L);
         batch.Execute();
-        await Task.WhenAll(push, register, count, hit);
+        await Task.WhenAll(push, register);
         return push.Result;
+    }
+
+    /// <summary>Adds this process's counts since the last flush to the cluster-wide counters.</summary>
+    public async Task AddCountersAsync(long events, long hits)
+    {
+        var batch = Db.CreateBatch();
+        var e = events > 0 ? batch.StringIncrementAsync(keys.EventCount, events) : Task.FromResult(0L);
+        var h = hits > 0 ? batch.StringIncrementAsync(keys.HitCount, hits) : Task.FromResult(0L);
+        batch.Execute();
+        await Task.WhenAll(e, h);
     }
 
     /// <summary>Entries from position <paramref name="from"/> (0-based) to the end.</summary>

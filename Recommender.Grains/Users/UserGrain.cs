@@ -19,6 +19,7 @@ namespace Recommender.Grains.Users;
 public sealed class UserGrain(
     [PersistentState("user", StorageNames.Grains)] IPersistentState<UserState> state,
     EventLog log,
+    EventCounters counters,
     ItemIndex index,
     RankingEngine ranking,
     LiveModel live,
@@ -33,6 +34,8 @@ public sealed class UserGrain(
     private readonly Watchers _watchers = new();
     private string[] _lastPushed = [];
     private bool _unsaved;
+    /// <summary>An append failed without an answer: it may have landed all the same (e.g. the store died after its fsync, before its reply).</summary>
+    private bool _logUncertain;
 
     private UserState State => state.State;
     private string UserId => this.GetPrimaryKeyString();
@@ -54,6 +57,9 @@ public sealed class UserGrain(
 
     public async Task<RecordResult> Record(InteractionEvent[] events)
     {
+        // Apply what an unanswered append may have left in the log first, so that the client's resend
+        // (same event ids) is recognised as a duplicate instead of being appended a second time.
+        if (_logUncertain) await CatchUpWithLog();
         var fresh = new List<InteractionEvent>(events.Length);
         var batchIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in events)
@@ -68,7 +74,19 @@ public sealed class UserGrain(
         var hits = fresh.Count(e => Array.IndexOf(State.LastRanking, e.ItemId) >= 0);
 
         // Durable first: only an appended event is acknowledged.
-        var length = await log.AppendAsync(UserId, fresh.ConvertAll(e => e.Encode()), hits);
+        long length;
+        try
+        {
+            length = await log.AppendAsync(UserId, fresh.ConvertAll(e => e.Encode()), firstAppend: State.LogPosition == 0);
+        }
+        catch
+        {
+            _logUncertain = true;
+            throw;
+        }
+        // Entries before ours that this activation never applied (an unanswered append that landed late).
+        if (length - fresh.Count > State.LogPosition) await CatchUpWithLog(length - fresh.Count);
+        counters.Add(fresh.Count, hits);
         RecommenderMetrics.OnlineHits(hits);
         foreach (var e in fresh) RecommenderMetrics.EventIngested(e.Type);
 
@@ -97,6 +115,17 @@ public sealed class UserGrain(
         if (_watchers.Any) _watchers.Notify(RankFor(_watchers.K, fresh[^1]) with { ReceivedAt = DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(received) });
 
         return new RecordResult(fresh.Count, events.Length - fresh.Count);
+    }
+
+    /// <summary>Applies the log's entries after <see cref="UserState.LogPosition"/> (up to <paramref name="end"/>), as activation does.</summary>
+    private async Task CatchUpWithLog(long end = long.MaxValue)
+    {
+        var pending = await log.ReadAsync(UserId, State.LogPosition);
+        var count = (int)Math.Min(pending.Length, end - State.LogPosition);
+        for (var i = 0; i < count; i++) Apply(InteractionEvent.Decode(pending[i]), State.LogPosition + i + 1);
+        State.LogPosition += count;
+        if (count > 0) { State.ModelVersion = 0; _unsaved = true; }
+        _logUncertain = false;
     }
 
     public Task<Ranking> Recommend(RecommendQuery query)

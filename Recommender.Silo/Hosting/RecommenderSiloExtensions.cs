@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -51,7 +50,10 @@ public static class RecommenderSiloExtensions
             if (clustering == SiloClustering.Redis)
             {
                 silo.UseRedisClustering(o => o.ConfigurationOptions = RedisConnection.Options(store.ConnectionString, TimeSpan.FromSeconds(5)));
-                silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedIp), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
+                silo.ConfigureEndpoints(cluster.ResolveAdvertisedAddress(), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
+                // Failure detection (probe timeout, missed probes, ...) from Cluster:Membership, Orleans' names; defaults otherwise.
+                silo.Services.AddOptions<ClusterMembershipOptions>().Bind(builder.Configuration.GetSection(ClusterSettings.MembershipSection));
+                silo.Services.AddOptions<SiloMessagingOptions>().Bind(builder.Configuration.GetSection(ClusterSettings.MessagingSection));
             }
             else
             {
@@ -62,6 +64,7 @@ public static class RecommenderSiloExtensions
         });
         if (builder.Configuration.GetValue($"{RecommenderOptions.Section}:{nameof(RecommenderOptions.SeedDemoCatalog)}", true))
             builder.Services.AddHostedService<DemoCatalogSeeder>();
+        SyntheticCatalog.Register(builder); // opt-in benchmark catalog (Bench:SyntheticItems), after the index and model loaders
         return store;
     }
 
@@ -84,6 +87,8 @@ public static class RecommenderSiloExtensions
             sp.GetService<ILoggerFactory>()?.CreateLogger("Recommender.Redis") ?? NullLogger.Instance));
         services.AddSingleton<RedisKeys>();
         services.AddSingleton<EventLog>();
+        services.AddSingleton<EventCounters>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventCounters>());
         services.AddSingleton<ItemIndex>();
         services.AddSingleton<ItemChangePublisher>();
         services.AddSingleton<RankingEngine>();

@@ -69,6 +69,17 @@ public sealed class HostingTests(ApiServerFixture fixture)
     }
 
     [Fact]
+    public async Task The_simulator_page_is_served_at_the_root()
+    {
+        var response = await Http.GetAsync("/");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"/: {(int)response.StatusCode} {text[..Math.Min(300, text.Length)]}");
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<html", text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task An_unknown_route_is_a_404_problem()
     {
         var response = await Http.GetAsync("/api/v1/nothing-here");

@@ -7,14 +7,24 @@ namespace Recommender.Tests.Cli;
 /// <summary><c>reco demo</c> against a running local server (the demo catalog seeded) shows a changed top 10.</summary>
 public sealed class DemoCommandTests(Xunit.Abstractions.ITestOutputHelper log)
 {
+    private const string ApiKey = "cli-demo-test-key-7d2a9c41e6";
+
     [Fact]
     public async Task Reco_demo_shows_a_changed_top_10()
     {
         var clock = Stopwatch.StartNew();
         using var data = new TempDirectory();
-        await using var server = new ApiProcess(data.Path, new Dictionary<string, string> { ["Recommender:SeedDemoCatalog"] = "true" });
+        // The server runs as shipped (Production: API keys required); the CLI presents its key with --api-key.
+        await using var server = new ApiProcess(data.Path, new Dictionary<string, string>
+        {
+            ["Recommender:SeedDemoCatalog"] = "true",
+            ["Security:ApiKeys:0:Name"] = "cli-demo",
+            ["Security:ApiKeys:0:Key"] = ApiKey,
+            ["Security:ApiKeys:0:Scopes:0"] = "admin",
+        });
         await server.StartAsync();
         using var http = server.CreateClient();
+        http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         await Eventually.Get(async () =>
             {
                 using var doc = JsonDocument.Parse(await http.GetStringAsync("/api/v1/items?limit=1"));
@@ -22,7 +32,7 @@ public sealed class DemoCommandTests(Xunit.Abstractions.ITestOutputHelper log)
             },
             total => total == 300, TimeSpan.FromSeconds(30), "the demo catalog of 300 items is indexed");
 
-        var (exitCode, output) = await RunRecoAsync(["demo", "--url", server.BaseAddress.ToString().TrimEnd('/'), "--user", "cli-demo-user"], TimeSpan.FromSeconds(40));
+        var (exitCode, output) = await RunRecoAsync(["demo", "--url", server.BaseAddress.ToString().TrimEnd('/'), "--api-key", ApiKey, "--user", "cli-demo-user"], TimeSpan.FromSeconds(40));
 
         log.WriteLine(output);
         Assert.True(exitCode == 0, $"reco demo exited with {exitCode}:\n{output}");

@@ -48,7 +48,9 @@ public sealed class ApiProcess : IAsyncDisposable
                      ["Cluster:SiloPort"] = _siloPort.ToString(),
                      ["Cluster:GatewayPort"] = _gatewayPort.ToString(),
                      ["Recommender:SeedDemoCatalog"] = "false",
-                 }.Concat(_settings))
+                     // Keys are required outside Development; tests that check security set it.
+                     ["environment"] = _settings.GetValueOrDefault("environment", "Development"),
+                 }.Concat(_settings.Where(s => s.Key != "environment")))
         {
             info.ArgumentList.Add($"--{key}={value}");
         }

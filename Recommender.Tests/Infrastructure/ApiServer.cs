@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Recommender.Api.Hosting;
@@ -62,6 +63,9 @@ public sealed class ApiServer : IAsyncDisposable
                 EnvironmentName = environment,
                 ApplicationName = typeof(ApiExtensions).Assembly.GetName().Name,
             });
+            // The simulator page: the API's wwwroot through its static web assets manifest (beside the
+            // test assembly), which the host reads by itself only in Development.
+            if (!builder.Environment.IsDevelopment()) builder.WebHost.UseStaticWebAssets();
             // Exactly Program.cs.
             builder.AddRecommenderBackend();
             builder.AddRecommenderApi();

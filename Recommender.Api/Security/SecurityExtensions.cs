@@ -1,0 +1,121 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Recommender.Api.Security;
+
+/// <summary>
+/// API keys with scopes (ASP.NET Core authentication + one authorization policy per scope),
+/// per-key rate limits and CORS for the configured origins. See <see cref="SecurityOptions"/>.
+/// </summary>
+public static class SecurityExtensions
+{
+    public const string CorsPolicy = "configured-origins";
+
+    public static WebApplicationBuilder AddRecommenderSecurity(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+        var settings = new SecuritySettings(options, builder.Environment.IsDevelopment());
+        var services = builder.Services;
+        services.AddSingleton(settings);
+
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddSingleton<IAuthorizationHandler, ScopeRequirementHandler>();
+        var byRoute = new AuthorizationPolicyBuilder().AddRequirements(new ScopeRequirement(null)).Build();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiPolicies.Read, p => p.AddRequirements(new ScopeRequirement(ApiScopes.Read)))
+            .AddPolicy(ApiPolicies.Write, p => p.AddRequirements(new ScopeRequirement(ApiScopes.Write)))
+            .AddPolicy(ApiPolicies.Admin, p => p.AddRequirements(new ScopeRequirement(ApiScopes.Admin)))
+            .AddPolicy(ApiPolicies.ByRoute, byRoute)
+            // Whatever no group annotated (the dashboard, /popular, /metrics, a route added later) is still guarded.
+            .SetFallbackPolicy(byRoute);
+
+        if (options.CorsOrigins.Count > 0)
+        {
+            services.AddCors(o => o.AddPolicy(CorsPolicy, p => p
+                .WithOrigins([.. options.CorsOrigins])
+                .WithMethods(HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete)
+                .AllowAnyHeader()
+                .AllowCredentials() // the SignalR browser client sends credentials by default
+                .WithExposedHeaders("Retry-After", "WWW-Authenticate")
+                .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
+        }
+
+        if (settings.RateLimited) services.AddRateLimiter(o => ConfigureRateLimiter(o, settings));
+
+        // The hub's key may travel in the query string (access_token); request-start logs print
+        // query strings at Information level, so they stay off wherever keys are in use.
+        if (settings.Enforced) builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        return builder;
+    }
+
+    /// <summary>CORS, authentication, the rate limiter, authorization — in that order, after routing and static files.</summary>
+    public static WebApplication UseRecommenderSecurity(this WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<SecuritySettings>();
+        var options = settings.Options;
+        if (options.CorsOrigins.Count > 0) app.UseCors(CorsPolicy);
+        app.UseAuthentication();
+        if (settings.RateLimited) app.UseRateLimiter();
+        app.UseAuthorization();
+
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Recommender.Security");
+        if (!settings.Enforced)
+            log.LogInformation("API keys are not required ({Environment}); set Security:RequireApiKeys=true to require them", app.Environment.EnvironmentName);
+        else if (settings.KeyCount == 0)
+            log.LogWarning("API keys are required but none is configured (Security:ApiKeys): every call but health and the OpenAPI document will be refused");
+        else
+            log.LogInformation("API keys required: {Keys}; anonymous reads {AnonymousReads}",
+                string.Join(", ", options.ApiKeys.Select(k => $"{k.Name} [{string.Join(' ', k.Scopes)}]")),
+                options.AllowAnonymousReads ? "allowed" : "refused");
+        if (settings.RateLimited)
+            log.LogInformation("Rate limit per {Window}: {PermitLimit} requests per key, {AnonymousPermitLimit} per anonymous IP address",
+                options.RateLimit.Window, options.RateLimit.PermitLimit, options.RateLimit.AnonymousPermitLimit);
+        if (options.CorsOrigins.Count > 0) log.LogInformation("CORS origins: {Origins}", string.Join(", ", options.CorsOrigins));
+        return app;
+    }
+
+    private static void ConfigureRateLimiter(RateLimiterOptions o, SecuritySettings settings)
+    {
+        var limits = settings.Options.RateLimit;
+        var perKey = settings.Options.ApiKeys.ToDictionary(k => k.Name, k => k.PermitLimit ?? limits.PermitLimit, StringComparer.Ordinal);
+        o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+        o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+        {
+            // Probes and the OpenAPI document are never throttled.
+            if (ApiScopes.Required(http.Request.Method, http.GetEndpoint()) is null) return RateLimitPartition.GetNoLimiter("open");
+            var name = http.User.Identity is { IsAuthenticated: true } identity ? identity.Name : null;
+            var (partition, limit) = name is not null && perKey.TryGetValue(name, out var keyLimit)
+                ? ("key:" + name, keyLimit)
+                : ("ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"), limits.AnonymousPermitLimit);
+            return RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = limit, Window = limits.Window, QueueLimit = 0, AutoReplenishment = true,
+            });
+        });
+        o.OnRejected = async (context, cancellationToken) =>
+        {
+            var http = context.HttpContext;
+            var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : limits.Window;
+            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            var who = http.User.Identity is { IsAuthenticated: true, Name: { } name } ? "key " + name : "address " + http.Connection.RemoteIpAddress;
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Recommender.Security")
+                .LogInformation("Rate limit reached by {Caller} on {Method} {Path}", who, http.Request.Method, http.Request.Path);
+            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status429TooManyRequests,
+                    Type = "https://tools.ietf.org/html/rfc6585#section-4",
+                    Title = "Too many requests.",
+                    Detail = $"The rate limit of this {(who.StartsWith("key", StringComparison.Ordinal) ? "API key" : "address")} was reached; retry after {seconds} s.",
+                },
+            });
+        };
+    }
+}

@@ -16,8 +16,8 @@ public interface IItemGrain : IGrainWithStringKey
     [OneWay]
     Task Interacted(ItemInteraction[] interactions, Model.UserCell? cell);
 
-    /// <summary>Erases one user's contribution to the counters (privacy: forget user).</summary>
-    Task Forget(ItemInteraction[] interactions);
+    /// <summary>Erases one user's contribution to the counters and to the item's online row (privacy: forget user).</summary>
+    Task Forget(string userId, ItemInteraction[] interactions);
 }
 
 [GenerateSerializer, Alias("reco.ItemInteraction"), Immutable]

@@ -111,9 +111,10 @@ public sealed class ItemGrain(
         return item >= 0 ? model.ItemVector(item).ToArray() : new float[model.Factors];
     }
 
-    public Task Forget(ItemInteraction[] interactions)
+    public Task Forget(string userId, ItemInteraction[] interactions)
     {
         if (!Exists) return Task.CompletedTask;
+        _row?.Remove(userId);
         var record = Record;
         foreach (var interaction in interactions)
         {

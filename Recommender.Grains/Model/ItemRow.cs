@@ -72,6 +72,24 @@ public sealed class ItemRow
         _touched[at] = ++_clock;
     }
 
+    /// <summary>Drops a user from the row (the last row moves into its place).</summary>
+    public void Remove(string userId)
+    {
+        if (!_position.Remove(userId, out var at)) return;
+        var last = --Count;
+        if (at != last)
+        {
+            _users[at] = _users[last];
+            _sources[at] = _sources[last];
+            Confidence[at] = Confidence[last];
+            Preference[at] = Preference[last];
+            _touched[at] = _touched[last];
+            _position[_users[at]] = at;
+        }
+        _users[last] = null!;
+        _sources[last] = null!;
+    }
+
     private int Evict()
     {
         var stalest = 0;

@@ -209,7 +209,7 @@ public sealed class UserGrain(
                 var weight = _evidence.Of(e.Type, e.Value);
                 return new ItemInteraction(e.Type, weight.Positive ? weight.Strength : 0f, e.Timestamp);
             }).ToArray();
-            await GrainFactory.GetGrain<IItemGrain>(group.Key).Forget(interactions);
+            await GrainFactory.GetGrain<IItemGrain>(group.Key).Forget(UserId, interactions);
         }
         await log.DeleteAsync(UserId);
         await state.ClearStateAsync();

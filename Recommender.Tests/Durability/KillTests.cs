@@ -3,11 +3,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Recommender.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Recommender.Tests.Durability;
 
 /// <summary>An acknowledged event is never lost, even when the process dies without a clean shutdown.</summary>
-public sealed class KillTests
+public sealed class KillTests(ITestOutputHelper output)
 {
     private const int Users = 20;
     private const int EventsPerUser = 30;
@@ -63,6 +64,7 @@ public sealed class KillTests
             Assert.Equal(doc.RootElement.GetProperty("events").GetArrayLength(), total);
         }
         var lost = acknowledged.Where(id => !exported.Contains(id)).ToArray();
+        output.WriteLine($"sent {all.Length}, acknowledged before the kill {acknowledged.Count}, in the logs after restart {exported.Count}, lost {lost.Length}");
         Assert.True(lost.Length == 0, $"{lost.Length} of {acknowledged.Count} acknowledged events were lost: {string.Join(", ", lost.Take(10))}");
 
         // The client retries everything with the same event ids: nothing is counted twice.

@@ -171,6 +171,10 @@ public sealed class RecommenderClient : IDisposable
     public Task<ModelStatus> RetrainAsync(bool wait = false, CancellationToken ct = default) =>
         SendAsync<ModelStatus>(HttpMethod.Post, wait ? "api/v1/model/retrain?wait=true" : "api/v1/model/retrain", null, ct);
 
+    /// <summary>Records an evaluation's figures on the server; <c>GET /api/v1/model</c> then shows them as <c>lastEvaluation</c>.</summary>
+    public Task ReportEvaluationAsync(IReadOnlyDictionary<string, double> figures, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, "api/v1/model/evaluation", figures, ct);
+
     public Task<HealthStatus> GetHealthAsync(CancellationToken ct = default) =>
         SendAsync<HealthStatus>(HttpMethod.Get, "api/v1/health", null, ct);
 

@@ -136,6 +136,12 @@ public sealed class EvaluateCommand : RecoCommand<EvaluateSettings>
             rows.Add(service);
             rows.Add(popularity);
             runs.Add(details);
+            // The evaluated server keeps the figures: GET /api/v1/model shows them as lastEvaluation.
+            await client.ReportEvaluationAsync(new Dictionary<string, double>
+            {
+                [$"ndcg@{s.K}"] = service.Ndcg, [$"precision@{s.K}"] = service.Precision, [$"recall@{s.K}"] = service.Recall,
+                [$"hitRate@{s.K}"] = service.HitRate, [$"popularityNdcg@{s.K}"] = popularity.Ndcg, [$"popularityHitRate@{s.K}"] = popularity.HitRate,
+            }, ct);
             AnsiConsole.MarkupLineInterpolated(
                 $"  {(s.IsPrequential ? "run" : $"fold {fold}")}: service NDCG@{s.K} {service.Ndcg:0.0000}, HR/recall {service.HitRate:0.0000} | popularity NDCG@{s.K} {popularity.Ndcg:0.0000}, HR/recall {popularity.HitRate:0.0000}");
         }

@@ -8,7 +8,7 @@ namespace Recommender.Client.Hosting;
 /// <summary>
 /// A private, fresh instance of the service for one evaluation fold:
 /// <c>dotnet Recommender.Api.dll --urls http://127.0.0.1:&lt;free port&gt; --Storage:DataDir=&lt;fresh temp dir&gt;
-/// --Recommender:SeedDemoCatalog=false</c>, its output in <c>server.log</c> beside the data. Disposing kills
+/// --Recommender:SeedDemoCatalog=false</c> (plus free silo ports and no API keys), its output in <c>server.log</c> beside the data. Disposing kills
 /// the whole process tree and deletes the folder (kept when the server failed, for the log).
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
@@ -57,6 +57,12 @@ public sealed class ServerProcess : IAsyncDisposable
         start.ArgumentList.Add(url.AbsoluteUri.TrimEnd('/'));
         start.ArgumentList.Add($"--Storage:DataDir={dataDir}");
         start.ArgumentList.Add("--Recommender:SeedDemoCatalog=false");
+        // A private loopback server: its own ports (so it runs beside a dev server), and no API
+        // keys (nothing but this process talks to it; extra arguments can turn them back on).
+        start.ArgumentList.Add($"--Cluster:SiloPort={FreeLoopbackPort()}");
+        start.ArgumentList.Add($"--Cluster:GatewayPort={FreeLoopbackPort()}");
+        start.ArgumentList.Add($"--Storage:GarnetPort={FreeLoopbackPort()}");
+        start.ArgumentList.Add("--Security:RequireApiKeys=false");
         foreach (var argument in extraArguments)
         {
             start.ArgumentList.Add(argument);

@@ -89,7 +89,7 @@ public static class MemoryProbe
         {
             var e = new InteractionEvent
             {
-                ItemId = $"syn-{(u * 7919) % items}",
+                ItemId = $"syn-{(long)u * 7919 % items}",
                 Type = EventType.Like,
                 Timestamp = now,
                 EventId = withIds ? $"{prefix}-{u}-0" : null,

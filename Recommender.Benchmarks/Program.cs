@@ -7,12 +7,14 @@ using Recommender.Benchmarks;
 //   train [--runs 3]                     full ALS on ML-100K, median of the runs
 //   scan-check [--items 100000]          exactness of the quantised scans against the exact one
 //   memory [--users 200000]              bytes per active user grain in a real in-process silo
+//   learning offline|prequential|rerank  the in-process ML-100K experiments behind the defaults
 return args.FirstOrDefault() switch
 {
     "foldin-latency" => FoldInLatency.Run(args[1..]),
     "train" => TrainingRuns.Run(args[1..]),
     "scan-check" => ScanCheck.Run(args[1..]),
     "memory" => await MemoryProbe.RunAsync(args[1..]),
+    "learning" => LearningRuns.Run(args.ElementAtOrDefault(1) ?? ""),
     _ => Bdn(args),
 };
 

@@ -93,13 +93,15 @@ public sealed class ItemGrain(
         if (snapshot.Model is not { } model || cell.ModelVersion != model.Version || cell.Vector.Length != model.Factors) return;
         if (_row is null || _row.Version != model.Version) _row = ItemRow.FromModel(model, record.ItemId, _model.MaxUsersPerItem);
         _row.Set(cell.UserId, cell.Vector, cell.Confidence, cell.Preference);
-        _row.Pack();
 
         var k = model.Factors;
         var cold = record.Vector is null || record.VectorVersion != model.Version;
         var y = cold ? StartingVector(model, record.ItemId) : record.Vector!;
-        FoldIn.Item(y, _row.Vectors, k, snapshot.UserGram, ItemRow.Sequence(_row.Count), _row.Confidence.AsSpan(0, _row.Count),
+        var packed = System.Buffers.ArrayPool<float>.Shared.Rent(_row.Count * k);
+        _row.Pack(packed);
+        FoldIn.Item(y, packed.AsSpan(0, _row.Count * k), k, snapshot.UserGram, ItemRow.Sequence(_row.Count), _row.Confidence.AsSpan(0, _row.Count),
             _row.Preference.AsSpan(0, _row.Count), _model.OnlineRegularization, cold ? _model.ColdFoldInCgSteps : _model.FoldInCgSteps);
+        System.Buffers.ArrayPool<float>.Shared.Return(packed);
         record.Vector = y;
         record.VectorVersion = model.Version;
     }

@@ -2,12 +2,13 @@ namespace Recommender.Grains.Model;
 
 /// <summary>
 /// One item's column of the implicit-feedback matrix with its users' vectors, packed for the
-/// online ALS item step: rows 0..Count of <see cref="Vectors"/> are users, with their c and p.
+/// online ALS item step: rows 0..Count are users, with their vectors, c and p.
 /// Seeded from the training matrix of the model version, then updated by each event. The row keeps
 /// a reference to each user's vector: a user grain on the same silo hands over its live array
 /// (Orleans does not copy [Immutable] arguments locally), so later re-fits of that user are seen
 /// here too, as in exact alternating least squares; from another silo it is a copy as of the
-/// event. <see cref="Pack"/> copies the current values into <see cref="Vectors"/> before a step.
+/// event. <see cref="Pack"/> copies the current values into a caller's (pooled) buffer before a
+/// step, so a row holds references, not a second copy of every vector.
 /// Bounded: beyond the limit the stalest user is replaced.
 /// </summary>
 public sealed class ItemRow
@@ -22,7 +23,6 @@ public sealed class ItemRow
 
     public long Version { get; }
     public int Count { get; private set; }
-    public float[] Vectors { get; private set; }
     public float[] Confidence { get; private set; }
     public float[] Preference { get; private set; }
 
@@ -30,7 +30,6 @@ public sealed class ItemRow
     {
         _k = k; _limit = limit; Version = version;
         capacity = Math.Clamp(capacity, 4, limit);
-        Vectors = new float[capacity * k];
         Confidence = new float[capacity];
         Preference = new float[capacity];
         _users = new string[capacity];
@@ -101,7 +100,6 @@ public sealed class ItemRow
     private void Grow()
     {
         var capacity = Math.Min(_limit, Confidence.Length * 2);
-        Vectors = Resize(Vectors, capacity * _k);
         Confidence = Resize(Confidence, capacity);
         Preference = Resize(Preference, capacity);
         _users = Resize(_users, capacity);
@@ -109,10 +107,10 @@ public sealed class ItemRow
         _touched = Resize(_touched, capacity);
     }
 
-    /// <summary>Copies every user's current vector into <see cref="Vectors"/>.</summary>
-    public void Pack()
+    /// <summary>Copies every user's current vector into <paramref name="packed"/> (row-major, Count × k).</summary>
+    public void Pack(Span<float> packed)
     {
-        for (var i = 0; i < Count; i++) _sources[i].AsSpan(0, _k).CopyTo(Vectors.AsSpan(i * _k, _k));
+        for (var i = 0; i < Count; i++) _sources[i].AsSpan(0, _k).CopyTo(packed.Slice(i * _k, _k));
     }
 
     private static T[] Resize<T>(T[] array, int length)

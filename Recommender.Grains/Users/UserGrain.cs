@@ -30,8 +30,11 @@ public sealed class UserGrain(
     private readonly RecommenderOptions _options = options.Value;
     private readonly ModelOptions _model = modelOptions.Value;
     private readonly EvidenceOptions _evidence = evidence.Value;
-    private HashSet<string> _eventIds = new(StringComparer.Ordinal);
-    private readonly Watchers _watchers = new();
+    /// <summary>Index over <see cref="UserState.RecentEventIds"/>, built only once the window is long enough to need it (memory per idle user).</summary>
+    private HashSet<string>? _eventIds;
+    private const int LinearEventIdSearch = 16;
+    private Watchers? _watchers;
+    private IGrainTimer? _saveTimer;
     private string[] _lastPushed = [];
     private bool _unsaved;
     /// <summary>An append failed without an answer: it may have landed all the same (e.g. the store died after its fsync, before its reply).</summary>
@@ -42,14 +45,12 @@ public sealed class UserGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _eventIds = new HashSet<string>(State.RecentEventIds, StringComparer.Ordinal);
         // The snapshot may lag the log (it is written debounced): replay what came after it.
         var pending = await log.ReadAsync(UserId, State.LogPosition);
         for (var i = 0; i < pending.Length; i++) Apply(InteractionEvent.Decode(pending[i]), State.LogPosition + i + 1);
         State.LogPosition += pending.Length;
         if (pending.Length > 0) State.ModelVersion = 0; // re-fit lazily, with the replayed events
-        _unsaved |= pending.Length > 0;
-        this.RegisterGrainTimer(SaveIfChanged, _options.SnapshotInterval, _options.SnapshotInterval);
+        if (pending.Length > 0) MarkUnsaved();
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
@@ -64,7 +65,7 @@ public sealed class UserGrain(
         var batchIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in events)
         {
-            if (e.EventId is { } id && (_eventIds.Contains(id) || !batchIds.Add(id))) continue;
+            if (e.EventId is { } id && (HasEventId(id) || !batchIds.Add(id))) continue;
             fresh.Add(e);
         }
         if (fresh.Count == 0) return new RecordResult(0, events.Length);
@@ -100,7 +101,7 @@ public sealed class UserGrain(
             list.Add(new ItemInteraction(e.Type, weight.Positive ? weight.Strength : 0f, e.Timestamp));
         }
         State.LogPosition = length;
-        _unsaved = true;
+        MarkUnsaved();
 
         // Online learning: re-fit this user against the current item vectors, then let each item
         // re-fit itself against its users (it gets this user's new vector with the event).
@@ -112,7 +113,7 @@ public sealed class UserGrain(
             _ = GrainFactory.GetGrain<IItemGrain>(itemId).Interacted([.. interactions], fitted ? CellFor(itemId, snapshot) : null);
 
         // One push per acknowledged call: a batch for this user is coalesced into one ranking.
-        if (_watchers.Any) _watchers.Notify(RankFor(_watchers.K, fresh[^1]) with { ReceivedAt = DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(received) });
+        if (_watchers is { Any: true }) _watchers.Notify(RankFor(_watchers.K, fresh[^1]) with { ReceivedAt = DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(received) });
 
         return new RecordResult(fresh.Count, events.Length - fresh.Count);
     }
@@ -124,7 +125,7 @@ public sealed class UserGrain(
         var count = (int)Math.Min(pending.Length, end - State.LogPosition);
         for (var i = 0; i < count; i++) Apply(InteractionEvent.Decode(pending[i]), State.LogPosition + i + 1);
         State.LogPosition += count;
-        if (count > 0) { State.ModelVersion = 0; _unsaved = true; }
+        if (count > 0) { State.ModelVersion = 0; MarkUnsaved(); }
         _logUncertain = false;
     }
 
@@ -148,14 +149,14 @@ public sealed class UserGrain(
 
     public Task<RankingChange> Watch(IRankingObserver observer, int k)
     {
-        _watchers.Add(observer, k);
+        (_watchers ??= new Watchers()).Add(observer, k);
         var current = RankFor(_watchers.K, cause: null);
         return Task.FromResult(current with { Diff = RankingDiff.None });
     }
 
     public Task Unwatch(IRankingObserver observer)
     {
-        _watchers.Remove(observer);
+        _watchers?.Remove(observer);
         return Task.CompletedTask;
     }
 
@@ -214,7 +215,7 @@ public sealed class UserGrain(
         await log.DeleteAsync(UserId);
         await state.ClearStateAsync();
         state.State = new UserState();
-        _eventIds.Clear();
+        _eventIds = null;
         _unsaved = false;
         DeactivateOnIdle();
     }
@@ -319,14 +320,45 @@ public sealed class UserGrain(
 
         s.Recent.Add(e);
         if (s.Recent.Count > _options.RecentEvents) s.Recent.RemoveAt(0);
-        if (e.EventId is { } id && _eventIds.Add(id))
+        if (e.EventId is { } id && !HasEventId(id))
         {
             s.RecentEventIds.Add(id);
+            _eventIds?.Add(id);
             if (s.RecentEventIds.Count > _options.IdempotencyWindow)
             {
-                _eventIds.Remove(s.RecentEventIds[0]);
+                _eventIds?.Remove(s.RecentEventIds[0]);
                 s.RecentEventIds.RemoveAt(0);
             }
+        }
+    }
+
+    /// <summary>Is this id in the idempotency window? A short window is searched directly; a long one through a set built on demand.</summary>
+    private bool HasEventId(string id)
+    {
+        var ids = State.RecentEventIds;
+        if (_eventIds is null && ids.Count <= LinearEventIdSearch) return ids.Contains(id);
+        _eventIds ??= new HashSet<string>(ids, StringComparer.Ordinal);
+        return _eventIds.Contains(id);
+    }
+
+    /// <summary>Schedules one snapshot write after <see cref="RecommenderOptions.SnapshotInterval"/>: an idle user holds no timer.</summary>
+    private void MarkUnsaved()
+    {
+        _unsaved = true;
+        _saveTimer ??= this.RegisterGrainTimer(SaveTick, _options.SnapshotInterval, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task SaveTick(CancellationToken cancellationToken)
+    {
+        _saveTimer?.Dispose();
+        _saveTimer = null;
+        try
+        {
+            await SaveIfChanged(cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            MarkUnsaved(); // the store is unreachable: the next tick retries (the log keeps every event)
         }
     }
 
@@ -370,7 +402,7 @@ public sealed class UserGrain(
         }
         catch
         {
-            _unsaved = true; // the log still holds every event; try again at the next tick
+            _unsaved = true; // the log still holds every event; the caller tries again
             throw;
         }
     }

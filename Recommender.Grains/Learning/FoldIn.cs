@@ -42,6 +42,7 @@ public static class FoldIn
     /// <param name="lambda">λ, the L2 regularisation.</param>
     /// <param name="cgSteps">CG steps; k steps solve the system exactly in exact arithmetic.</param>
     /// <returns>|b − A x|², the squared residual after the last step.</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static float User(
         Span<float> x,
         ReadOnlySpan<float> itemFactors,
@@ -121,6 +122,7 @@ public static class FoldIn
     /// The item step: identical maths with the roles of users and items swapped
     /// (y_i is fitted against its users' vectors X and XᵀX).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static float Item(
         Span<float> y,
         ReadOnlySpan<float> userFactors,
@@ -134,6 +136,7 @@ public static class FoldIn
         => User(y, userFactors, factors, userGram, users, confidence, preference, lambda, cgSteps);
 
     /// <summary>dest = (G + λI) v for a symmetric k × k G.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyGram(ReadOnlySpan<float> gram, ReadOnlySpan<float> v, Span<float> dest, int k, float lambda)
     {
         for (int a = 0; a < k; a++)

@@ -17,6 +17,7 @@ public static class Gram
     /// (one SIMD axpy per factor row), always in row order r = 0..rows-1, so the result is the same
     /// bit for bit whether or not the output rows are spread over cores.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Compute(ReadOnlySpan<float> factors, int rows, int k, Span<float> gram)
     {
         if (factors.Length < rows * k) throw new ArgumentException("factors shorter than rows*k", nameof(factors));
@@ -73,6 +74,7 @@ public static class Gram
     }
 
     /// <summary>gram += v_newv_newᵀ − v_oldv_oldᵀ: replace one row's contribution.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Replace(Span<float> gram, ReadOnlySpan<float> oldRow, ReadOnlySpan<float> newRow)
     {
         AddOuter(gram, oldRow, -1f);

@@ -59,6 +59,9 @@ public static class ImplicitAls
     }
 
     /// <summary>One half-step: every row of <paramref name="target"/> re-fitted against <paramref name="fixedSide"/>.</summary>
+    // Hot numeric loops: jitted fully optimised at once, so the first training or scan after a
+    // start does not run tier-0 code (measured: a first in-service training took 3.5 s, not 0.3 s).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void SolveRows(float[] target, float[] fixedSide, int k, float[] gram, SparseRows rows, ImplicitAlsOptions options, CancellationToken ct)
     {
         var parallel = new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };

@@ -197,6 +197,7 @@ public static class QuantizedTopK
         return size;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static int ScanInt8(Int8Vectors vectors, short[] qc, int start, int end, Span<ScoredItem> heap, ReadOnlySpan<ulong> excludeBits, Predicate<int>? exclude)
     {
         var k = vectors.Factors;

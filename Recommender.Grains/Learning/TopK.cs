@@ -54,6 +54,7 @@ public static class TopK
     }
 
     /// <summary>Scans items [start, end) into the heap <paramref name="heap"/>; returns its size.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static int Scan(
         ReadOnlySpan<float> items, int k, ReadOnlySpan<float> query, int start, int end, Span<ScoredItem> heap,
         Predicate<int>? exclude, ReadOnlySpan<ulong> excludeBits, ReadOnlySpan<float> bias)

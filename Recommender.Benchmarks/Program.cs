@@ -8,6 +8,7 @@ using Recommender.Benchmarks;
 //   scan-check [--items 100000]          exactness of the quantised scans against the exact one
 //   memory [--users 200000]              bytes per active user grain in a real in-process silo
 //   learning offline|prequential|rerank  the in-process ML-100K experiments behind the defaults
+//   append                               event-log append strategies against an embedded Garnet
 return args.FirstOrDefault() switch
 {
     "foldin-latency" => FoldInLatency.Run(args[1..]),
@@ -15,6 +16,7 @@ return args.FirstOrDefault() switch
     "scan-check" => ScanCheck.Run(args[1..]),
     "memory" => await MemoryProbe.RunAsync(args[1..]),
     "learning" => LearningRuns.Run(args.ElementAtOrDefault(1) ?? ""),
+    "append" => await AppendProbe.RunAsync(),
     _ => Bdn(args),
 };
 

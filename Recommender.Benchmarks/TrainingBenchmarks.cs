@@ -8,7 +8,7 @@ namespace Recommender.Benchmarks;
 /// <summary>
 /// Full implicit-ALS training on ML-100K (every rating an implicit positive with strength √(r/5),
 /// α = 3, λ = 30, k = 64, 15 sweeps of 3 CG steps: the service's defaults). Data read in place from
-/// RECO_ML100K or /work/shared/data/ml-100k, never copied. Runs in the shared in-process short job
+/// RECO_MOVIELENS_DIR or ../shared/data/ml-100k, never copied. Runs in the shared in-process short job
 /// (a [SimpleJob] here would use the default toolchain, which builds a child project); the
 /// <c>train</c> mode prints the median of 3 plain runs.
 /// </summary>
@@ -25,13 +25,13 @@ public class TrainingBenchmarks
 
 public static class Ml100k
 {
-    public static string Folder => Environment.GetEnvironmentVariable("RECO_ML100K") ?? "/work/shared/data/ml-100k";
+    public static string Folder => Environment.GetEnvironmentVariable("RECO_MOVIELENS_DIR") ?? Path.GetFullPath("../shared/data/ml-100k");
 
     public static readonly ImplicitAlsOptions Options = new() { Factors = 64, Regularization = 30f, Alpha = 3f, Iterations = 15, CgSteps = 3 };
 
     public static InteractionMatrix Matrix()
     {
-        if (!MovieLens.IsPresent(Folder)) throw new InvalidOperationException($"ML-100K not found in {Folder} (set RECO_ML100K)");
+        if (!MovieLens.IsPresent(Folder)) throw new InvalidOperationException($"ML-100K not found in {Folder} (set RECO_MOVIELENS_DIR)");
         var data = MovieLens.Load(Folder);
         var builder = new InteractionMatrixBuilder(data.Users, data.Items);
         foreach (var r in data.Ratings) builder.Add(r.User - 1, r.Item - 1, Options.Confidence(RatingWeights.Tuned(r.Rating)), 1f);

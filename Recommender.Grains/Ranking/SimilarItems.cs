@@ -1,17 +1,44 @@
+using System.Numerics.Tensors;
 using Recommender.Grains.Items;
+using Recommender.Grains.Model;
 using Recommender.Grains.Users;
 
 namespace Recommender.Grains.Ranking;
 
 /// <summary>
-/// Items like a given one. Until a model provides item vectors this is category overlap
+/// Items like a given one: the cosine of their vectors in the current model (items watched by the
+/// same people), or — before any model, or for an item without a vector yet — category overlap
 /// (Jaccard similarity of the category sets) with popularity breaking ties.
 /// </summary>
-public sealed class SimilarItems(ItemIndex index)
+public sealed class SimilarItems(ItemIndex index, LiveModel live)
 {
     public RankedItem[] Find(string itemId, int k)
     {
         if (!index.TryGet(itemId, out var target)) return [];
+        var snapshot = live.Current;
+        var slotOfTarget = index.SlotOf(itemId);
+        if (snapshot.IsTrained && slotOfTarget < snapshot.Capacity && snapshot.ItemVector(slotOfTarget).IndexOfAnyExcept(0f) >= 0)
+            return ByEmbedding(target, slotOfTarget, snapshot, k);
+        return ByCategory(target, k);
+    }
+
+    private RankedItem[] ByEmbedding(ItemRecord target, int targetSlot, ModelSnapshot snapshot, int k)
+    {
+        var y = snapshot.ItemVector(targetSlot);
+        var top = new TopList(k);
+        var count = Math.Min(index.Count, snapshot.Capacity);
+        for (var slot = 0; slot < count; slot++)
+        {
+            if (slot == targetSlot) continue;
+            var similarity = TensorPrimitives.CosineSimilarity(y, snapshot.ItemVector(slot));
+            if (float.IsFinite(similarity)) top.Offer(slot, similarity);
+        }
+        return Ranked(top, target, "watched by the same people as");
+    }
+
+    private RankedItem[] ByCategory(ItemRecord target, int k)
+    {
+        var itemId = target.ItemId;
         var categories = new HashSet<string>(target.Categories, StringComparer.OrdinalIgnoreCase);
         var top = new TopList(k);
         var popular = index.PopularSlots();
@@ -25,14 +52,17 @@ public sealed class SimilarItems(ItemIndex index)
             var jaccard = union == 0 ? 0f : (float)shared / union;
             top.Offer(slot, jaccard + 1e-3f * (1f - (float)position / popular.Length));
         }
-        return top.Sorted().Select((pair, rank) =>
+        return Ranked(top, target, "similar to");
+    }
+
+    private RankedItem[] Ranked(TopList top, ItemRecord target, string reason) =>
+        top.Sorted().Select((pair, rank) =>
         {
             var record = index.At(pair.Slot)!;
             return new RankedItem
             {
                 Rank = rank + 1, ItemId = record.ItemId, Title = record.Title, Categories = record.Categories,
-                Score = pair.Score, Reason = $"similar to {target.Title}",
+                Score = pair.Score, Reason = $"{reason} {target.Title}",
             };
         }).ToArray();
-    }
 }

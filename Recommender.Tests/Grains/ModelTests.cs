@@ -85,4 +85,23 @@ public sealed class ModelTests : IAsyncLifetime
         Assert.True(after.Items.Take(5).All(i => Action.Contains(i.ItemId)),
             $"before: {string.Join(" ", before.Items.Select(i => $"{i.ItemId}:{i.Score:F3}"))}\nafter: {string.Join(" ", after.Items.Select(i => $"{i.ItemId}:{i.Score:F3}"))}");
     }
+
+    [Fact]
+    public async Task An_item_newer_than_the_model_becomes_recommendable_from_its_interactions()
+    {
+        await Grains.GetGrain<IModelGrain>(ModelGrain.Key).Retrain(wait: true, trigger: "test");
+        await Grains.GetGrain<ICatalogGrain>(CatalogGrain.Key).UpsertMany([Item("act-new", "Action")]);
+        // Action fans interact with the new item; no retraining happens.
+        for (var u = 0; u < 12; u += 2)
+            await Grains.GetGrain<IUserGrain>($"bg-{u}").Record([Event("act-new", EventType.Like)]);
+
+        var fan = Grains.GetGrain<IUserGrain>("new-action-fan");
+        await fan.Record([Event("act3", EventType.Like), Event("act4", EventType.Like)]);
+        var ranking = await Eventually.Get(() => fan.Recommend(new RecommendQuery { K = 8 }),
+            r => r.Items.Any(i => i.ItemId == "act-new"), because: "the new item's vector is learnt online from its users");
+        Assert.Contains(ranking.Items, i => i.ItemId == "act-new");
+
+        var similar = await Grains.GetGrain<ICatalogGrain>(CatalogGrain.Key).Similar("act-new", 5);
+        Assert.All(similar, i => Assert.Contains(i.ItemId, Action));
+    }
 }

@@ -76,6 +76,13 @@ public sealed class ApiProcess : IAsyncDisposable
         throw new TimeoutException($"The API did not become ready:\n{Output}");
     }
 
+    /// <summary>The server process's resident set size now.</summary>
+    public long ResidentBytes()
+    {
+        _process!.Refresh();
+        return _process.WorkingSet64;
+    }
+
     /// <summary>SIGKILL: no shutdown hook runs, no snapshot is written, the embedded store dies with it.</summary>
     public async Task KillAsync()
     {

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Recommender.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Recommender.Tests.Soak;
+
+/// <summary>
+/// Ten minutes (RECO_SOAK_MINUTES) of mixed, rate-bounded load on a server process — single
+/// events, batches, recommendations, profiles, item reads — with its memory sampled every 30 s:
+/// no error responses, and the resident set after warm-up stays flat.
+/// </summary>
+public sealed class LongRunTests(ITestOutputHelper output)
+{
+    private const int Users = 2000;
+    /// <summary>Requests per second, all workers together: load, not a stress test, so the suite's other tests keep their cores.</summary>
+    private const int RequestsPerSecond = 150;
+
+    [Fact]
+    public async Task Ten_minutes_of_mixed_load_keep_memory_flat_and_answer_without_errors()
+    {
+        var minutes = double.TryParse(Environment.GetEnvironmentVariable("RECO_SOAK_MINUTES"), out var m) ? m : 10;
+        using var data = new TempDirectory();
+        await using var server = new ApiProcess(data.Path, new Dictionary<string, string> { ["Recommender:SeedDemoCatalog"] = "true" });
+        await server.StartAsync();
+        using var http = server.CreateClient();
+        await Eventually.Get(async () => (await http.GetFromJsonAsync<ItemTotal>("/api/v1/items?limit=1"))!.Total, n => n == 300,
+            TimeSpan.FromSeconds(60), "the demo catalog is seeded");
+
+        var deadline = DateTime.UtcNow.AddMinutes(minutes);
+        var errors = 0;
+        var requests = 0L;
+        var errorSamples = new List<string>();
+        var pace = TimeSpan.FromSeconds(5.0 / RequestsPerSecond); // each of 5 workers
+        async Task Worker(int kind)
+        {
+            var random = new Random(kind);
+            var next = Stopwatch.GetTimestamp();
+            for (var i = 0; DateTime.UtcNow < deadline; i++)
+            {
+                var user = $"soak{random.Next(Users)}";
+                var item = $"item-{1 + random.Next(300):D3}";
+                using var response = kind switch
+                {
+                    0 => await http.PostAsJsonAsync("/api/v1/events", new { userId = user, itemId = item, type = random.Next(5) == 0 ? "like" : "view", eventId = $"s{kind}-{i}" }),
+                    1 => await http.PostAsJsonAsync("/api/v1/events", Enumerable.Range(0, 20).Select(j => new
+                    {
+                        userId = $"soak{random.Next(Users)}", itemId = $"item-{1 + random.Next(300):D3}", type = "rating", value = 1 + random.Next(5), eventId = $"s{kind}-{i}-{j}",
+                    })),
+                    2 => await http.GetAsync($"/api/v1/users/{user}/recommendations?k=10"),
+                    3 => await http.GetAsync($"/api/v1/items/{item}"),
+                    _ => await http.GetAsync($"/api/v1/popular?k=10"),
+                };
+                Interlocked.Increment(ref requests);
+                if (!response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref errors);
+                    lock (errorSamples) if (errorSamples.Count < 5) errorSamples.Add($"{(int)response.StatusCode} {response.RequestMessage?.RequestUri}");
+                }
+                next += (long)(pace.TotalSeconds * Stopwatch.Frequency);
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
+                if (wait > TimeSpan.Zero) await Task.Delay(wait);
+            }
+        }
+
+        var samples = new List<(double Minute, long Rss)>();
+        var sampler = Task.Run(async () =>
+        {
+            var start = DateTime.UtcNow;
+            while (DateTime.UtcNow < deadline)
+            {
+                samples.Add(((DateTime.UtcNow - start).TotalMinutes, server.ResidentBytes()));
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, minutes * 6)));
+            }
+        });
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(Worker).Append(sampler));
+
+        foreach (var (minute, rss) in samples) output.WriteLine($"{minute,5:F1} min  RSS {rss / 1048576.0,7:F1} MB");
+        output.WriteLine($"{requests} requests, {errors} errors {string.Join("; ", errorSamples)}");
+        Assert.Equal(0, errors);
+        Assert.True(requests > minutes * 60 * RequestsPerSecond * 0.5, $"only {requests} requests ran");
+
+        // Flat: after the first third (warm-up, JIT, caches), the resident set grows by less than 15 %.
+        var settled = samples.Where(s => s.Minute >= minutes / 3).ToList();
+        var first = settled.First().Rss;
+        var last = settled.TakeLast(3).Average(s => s.Rss);
+        Assert.True(last < first * 1.15, $"RSS grew from {first / 1048576.0:F1} MB to {last / 1048576.0:F1} MB after warm-up");
+    }
+
+    private sealed record ItemTotal(int Total);
+}

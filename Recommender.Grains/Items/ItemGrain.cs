@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Recommender.Grains.Domain;
 using Recommender.Grains.Learning;
 using Recommender.Grains.Model;
+using Stopwatch = System.Diagnostics.Stopwatch;
 
 namespace Recommender.Grains.Items;
 
@@ -21,6 +22,8 @@ public sealed class ItemGrain(
     private readonly RecommenderOptions _options = options.Value;
     private readonly ModelOptions _model = modelOptions.Value;
     private ItemRow? _row;
+    private long _lastStep;
+    private bool _stepPending;
     private bool _unpublished;
     private bool _unsaved;
 
@@ -75,7 +78,13 @@ public sealed class ItemGrain(
             record.Counts[(int)interaction.Type]++;
             record.PopularityLog = Popularity.Add(record.PopularityLog, interaction.Weight, interaction.Timestamp, _options.PopularityHalfLife);
         }
-        if (cell is not null && _model.OnlineItemStep) StepItem(record, cell);
+        if (cell is not null && _model.OnlineItemStep && AddToRow(record, cell))
+        {
+            // At most one item step per ItemStepInterval: a popular item's row can hold thousands of
+            // users, so under load its re-fit is coalesced (the publish tick runs a pending one).
+            if (Stopwatch.GetElapsedTime(_lastStep) >= _model.ItemStepInterval) StepItem(record);
+            else _stepPending = true;
+        }
         record.Version++;
         _unpublished = _unsaved = true;
         // This silo's index sees the change at once; the other silos get it coalesced.
@@ -87,12 +96,12 @@ public sealed class ItemGrain(
     /// The online ALS item step: y = argmin Σ_u c_ui (p_ui − x_u·y)² + λ|y|² over the item's users
     /// (training column + users seen since), solved by warm-started CG against XᵀX.
     /// </summary>
-    private void StepItem(ItemRecord record, UserCell cell)
+    private void StepItem(ItemRecord record)
     {
+        _stepPending = false;
+        _lastStep = Stopwatch.GetTimestamp();
         var snapshot = live.Current;
-        if (snapshot.Model is not { } model || cell.ModelVersion != model.Version || cell.Vector.Length != model.Factors) return;
-        if (_row is null || _row.Version != model.Version) _row = ItemRow.FromModel(model, record.ItemId, _model.MaxUsersPerItem);
-        _row.Set(cell.UserId, cell.Vector, cell.Confidence, cell.Preference);
+        if (snapshot.Model is not { } model || _row is null || _row.Version != model.Version) return;
 
         var k = model.Factors;
         var cold = record.Vector is null || record.VectorVersion != model.Version;
@@ -104,6 +113,16 @@ public sealed class ItemGrain(
         System.Buffers.ArrayPool<float>.Shared.Return(packed);
         record.Vector = y;
         record.VectorVersion = model.Version;
+    }
+
+    /// <summary>Puts the user's cell into the item's row (rebuilt from the model after a new version); false if the cell is from another version.</summary>
+    private bool AddToRow(ItemRecord record, UserCell cell)
+    {
+        var model = live.Current.Model;
+        if (model is null || cell.ModelVersion != model.Version || cell.Vector.Length != model.Factors) return false;
+        if (_row is null || _row.Version != model.Version) _row = ItemRow.FromModel(model, record.ItemId, _model.MaxUsersPerItem);
+        _row.Set(cell.UserId, cell.Vector, cell.Confidence, cell.Preference);
+        return true;
     }
 
     /// <summary>The trained vector when the model knows the item; zero for an item newer than the model.</summary>
@@ -131,6 +150,13 @@ public sealed class ItemGrain(
 
     private async Task PublishIfChanged(CancellationToken cancellationToken)
     {
+        if (_stepPending)
+        {
+            StepItem(Record);
+            Record.Version++;
+            index.Apply(Record.Clone());
+            _unpublished = _unsaved = true;
+        }
         if (!_unpublished) return;
         _unpublished = false;
         await publisher.PublishAsync(Record, writeCatalog: false);

@@ -62,6 +62,7 @@ public sealed class LiveModel
             var snapshot = EnsureCapacity(slot);
             if (snapshot.Version != version || vector.Length != snapshot.Factors) return;
             var row = snapshot.Vectors.AsSpan(slot * snapshot.Factors, snapshot.Factors);
+            if (row.SequenceEqual(vector)) return; // counters changed, the vector did not
             Gram.Replace(snapshot.ItemGram, row, vector);
             vector.CopyTo(row);
             snapshot.Quantized?.Set(slot, vector);

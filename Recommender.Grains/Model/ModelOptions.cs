@@ -46,6 +46,14 @@ public sealed class ModelOptions
     /// the benchmarks compare with).
     /// </summary>
     public bool QuantizedScan { get; set; } = true;
+    /// <summary>
+    /// At most one online item step per item in this interval; events in between update the item's
+    /// row and the step runs at the next event after it or at the item's publish tick. A popular
+    /// item's step costs O(users × k), so this bounds its cost under load; sequential streams (the
+    /// prequential protocol: one event every few ms, rarely the same item twice in 50 ms) see every step.
+    /// </summary>
+    public TimeSpan ItemStepInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>How many users' vectors an item keeps for its online step (the most recent).</summary>
     public int MaxUsersPerItem { get; set; } = 2000;
 

@@ -91,14 +91,24 @@ public sealed class ModelTests : IAsyncLifetime
     {
         await Grains.GetGrain<IModelGrain>(ModelGrain.Key).Retrain(wait: true, trigger: "test");
         await Grains.GetGrain<ICatalogGrain>(CatalogGrain.Key).UpsertMany([Item("act-new", "Action")]);
-        // Action fans interact with the new item; no retraining happens.
-        for (var u = 0; u < 12; u += 2)
+        // All 20 action fans like the new item (about twice the users of a trained item); no retraining happens.
+        for (var u = 0; u < 40; u += 2)
             await Grains.GetGrain<IUserGrain>($"bg-{u}").Record([Event("act-new", EventType.Like)]);
 
         var fan = Grains.GetGrain<IUserGrain>("new-action-fan");
         await fan.Record([Event("act3", EventType.Like), Event("act4", EventType.Like)]);
-        var ranking = await Eventually.Get(() => fan.Recommend(new RecommendQuery { K = 8 }),
-            r => r.Items.Any(i => i.ItemId == "act-new"), because: "the new item's vector is learnt online from its users");
+        Ranking? last = null;
+        var item = await Grains.GetGrain<IItemGrain>("act-new").Get();
+        try
+        {
+            await Eventually.Get(async () => last = await fan.Recommend(new RecommendQuery { K = 8 }),
+                r => r.Items.Any(i => i.ItemId == "act-new"), because: "the new item's vector is learnt online from its users");
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"vector v{item?.VectorVersion} |y|={Math.Sqrt(item?.Vector?.Sum(v => v * v) ?? 0):F3}; ranking: {string.Join(" ", last!.Items.Select(i => $"{i.ItemId}:{i.Score:F3}"))}");
+        }
+        var ranking = last!;
         Assert.Contains(ranking.Items, i => i.ItemId == "act-new");
 
         var similar = await Grains.GetGrain<ICatalogGrain>(CatalogGrain.Key).Similar("act-new", 5);

@@ -213,8 +213,7 @@ public static class QuantizedTopK
             // The query scale is common to every row: leaving it out does not change the order.
             var s = Int8Vectors.Dot(ref Unsafe.Add(ref codes, (nint)i * k), ref q, k) * scales[i];
             var candidate = new ScoredItem(i, s);
-            if (size < heap.Length) { heap[size] = candidate; SiftUp(heap, size++); }
-            else if (candidate.RanksBefore(heap[0])) { heap[0] = candidate; SiftDown(heap, 0, size); }
+            Offer(heap, ref size, candidate);
         }
         return size;
     }
@@ -238,8 +237,7 @@ public static class QuantizedTopK
                 if (hasBits && (i >> 6) < excludeBits.Length && (excludeBits[i >> 6] & (1UL << (i & 63))) != 0) continue;
                 if (exclude is not null && exclude(i)) continue;
                 var candidate = new ScoredItem(i, TensorPrimitives.Dot(block.Slice(r * k, k), q));
-                if (size < heap.Length) { heap[size] = candidate; SiftUp(heap, size++); }
-                else if (candidate.RanksBefore(heap[0])) { heap[0] = candidate; SiftDown(heap, 0, size); }
+                Offer(heap, ref size, candidate);
             }
         }
         return size;
@@ -263,32 +261,7 @@ public static class QuantizedTopK
 
     private static void Offer(Span<ScoredItem> heap, ref int size, ScoredItem candidate)
     {
-        if (size < heap.Length) { heap[size] = candidate; SiftUp(heap, size++); }
-        else if (candidate.RanksBefore(heap[0])) { heap[0] = candidate; SiftDown(heap, 0, size); }
-    }
-
-    // Min-heap on rank: the root is the item that ranks last among those kept (as in TopK).
-    private static void SiftUp(Span<ScoredItem> heap, int i)
-    {
-        while (i > 0)
-        {
-            int parent = (i - 1) >> 1;
-            if (!heap[parent].RanksBefore(heap[i])) break;
-            (heap[parent], heap[i]) = (heap[i], heap[parent]);
-            i = parent;
-        }
-    }
-
-    private static void SiftDown(Span<ScoredItem> heap, int i, int size)
-    {
-        while (true)
-        {
-            int l = 2 * i + 1, worst = i;
-            if (l < size && heap[worst].RanksBefore(heap[l])) worst = l;
-            if (l + 1 < size && heap[worst].RanksBefore(heap[l + 1])) worst = l + 1;
-            if (worst == i) return;
-            (heap[worst], heap[i]) = (heap[i], heap[worst]);
-            i = worst;
-        }
+        if (size < heap.Length) { heap[size] = candidate; TopK.SiftUp(heap, size++); }
+        else if (candidate.RanksBefore(heap[0])) { heap[0] = candidate; TopK.SiftDown(heap, 0, size); }
     }
 }

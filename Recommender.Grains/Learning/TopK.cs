@@ -122,7 +122,7 @@ public static class TopK
     }
 
     // Min-heap on rank: the root is the item that ranks last among those kept.
-    private static void SiftUp(Span<ScoredItem> heap, int i)
+    internal static void SiftUp(Span<ScoredItem> heap, int i)
     {
         while (i > 0)
         {
@@ -133,7 +133,7 @@ public static class TopK
         }
     }
 
-    private static void SiftDown(Span<ScoredItem> heap, int i, int size)
+    internal static void SiftDown(Span<ScoredItem> heap, int i, int size)
     {
         while (true)
         {

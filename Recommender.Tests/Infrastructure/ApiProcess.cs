@@ -84,12 +84,7 @@ public sealed class ApiProcess : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: no shutdown hook runs, no snapshot is written, the embedded store dies with it.</summary>
-    public async Task KillAsync()
-    {
-        if (_process is null || _process.HasExited) return;
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
-    }
+    public Task KillAsync() => _process.KillTreeAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -59,12 +59,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
     }
 
     /// <summary>Kills the server (SIGKILL): what is not in its append-only file is lost.</summary>
-    public async Task KillAsync()
-    {
-        if (_process is null || _process.HasExited) return;
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
-    }
+    public Task KillAsync() => _process.KillTreeAsync();
 
     public async ValueTask DisposeAsync()
     {

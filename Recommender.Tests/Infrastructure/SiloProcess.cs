@@ -81,12 +81,7 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: the silo leaves without telling anyone; the others must detect it.</summary>
-    public async Task KillAsync()
-    {
-        if (_process is null || _process.HasExited) return;
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
-    }
+    public Task KillAsync() => _process.KillTreeAsync();
 
     public async ValueTask DisposeAsync()
     {

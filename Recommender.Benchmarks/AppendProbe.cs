@@ -5,49 +5,62 @@ using StackExchange.Redis;
 namespace Recommender.Benchmarks;
 
 /// <summary>
-/// How fast an embedded Garnet (AOF committed before each reply) takes event-log appends in one
-/// process: a plain RPUSH, a pipelined batch of RPUSH + SADD + INCRBY (what the log once sent),
-/// and a Lua script doing the same in one command. 3 s per variant, alternating, twice.
+/// How fast an embedded Garnet takes event-log appends in one process, durable before the
+/// acknowledgement as the event log needs them: RPUSH then an awaited shared commit (what
+/// <c>EventLog</c> does), against Garnet holding each reply until its own commit
+/// (<c>WaitForCommit</c>, the former default) and against no commit wait at all (the ceiling).
+/// 3 s per variant, alternating, twice.
 /// </summary>
 public static class AppendProbe
 {
-    private const string Script = """
-        local n = 0
-        for i = 3, #ARGV, 500 do n = redis.call('RPUSH', KEYS[1], unpack(ARGV, i, math.min(i + 499, #ARGV))) end
-        if n == #ARGV - 2 then redis.call('SADD', KEYS[2], ARGV[1]) end
-        redis.call('INCRBY', KEYS[3], #ARGV - 2)
-        return n
-        """;
-
     public static async Task<int> RunAsync()
     {
-        var dir = Directory.CreateTempSubdirectory("reco-append-").FullName;
-        using var garnet = new EmbeddedGarnet(new StorageOptions { DataDir = dir });
-        using var mux = await ConnectionMultiplexer.ConnectAsync(garnet.ConnectionString);
-        var db = mux.GetDatabase();
-        Task Push(string u, RedisValue[] v) => db.ListRightPushAsync("log:" + u, v);
-        Task Batch(string u, RedisValue[] v)
-        {
-            var b = db.CreateBatch();
-            var tasks = new Task[] { b.ListRightPushAsync("log:" + u, v), b.SetAddAsync("users", u), b.StringIncrementAsync("events", v.Length) };
-            b.Execute();
-            return Task.WhenAll(tasks);
-        }
-        Task Lua(string u, RedisValue[] v) => db.ScriptEvaluateAsync(Script, ["log:" + u, "users", "events"], [u, 0, .. v]);
+        using var shared = new Store(new StorageOptions());
+        using var perReply = new Store(new StorageOptions { GarnetWaitsForCommit = true });
+        using var none = new Store(new StorageOptions { SyncCommit = false });
 
-        Console.WriteLine("| appends in flight | events per append | RPUSH ev/s | batch of 3 ev/s | Lua ev/s |\n|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| appends in flight | events per append | RPUSH + shared commit ev/s | RPUSH, Garnet waits per reply ev/s | RPUSH, no commit wait ev/s |\n|---:|---:|---:|---:|---:|");
         foreach (var (inFlight, perAppend) in new[] { (8, 1), (64, 1), (64, 2), (256, 4) })
         {
-            double p = 0, b = 0, l = 0;
+            double a = 0, b = 0, c = 0;
             for (var rep = 0; rep < 2; rep++)
             {
-                p += await Rate(inFlight, perAppend, Push);
-                b += await Rate(inFlight, perAppend, Batch);
-                l += await Rate(inFlight, perAppend, Lua);
+                a += await Rate(inFlight, perAppend, shared.PushAndCommit);
+                b += await Rate(inFlight, perAppend, perReply.Push);
+                c += await Rate(inFlight, perAppend, none.Push);
             }
-            Console.WriteLine($"| {inFlight} | {perAppend} | {p / 2:F0} | {b / 2:F0} | {l / 2:F0} |");
+            Console.WriteLine($"| {inFlight} | {perAppend} | {a / 2:F0} | {b / 2:F0} | {c / 2:F0} |");
         }
         return 0;
+    }
+
+    private sealed class Store : IDisposable
+    {
+        private readonly string _dir = Directory.CreateTempSubdirectory("reco-append-").FullName;
+        private readonly EmbeddedGarnet _garnet;
+        private readonly ConnectionMultiplexer _mux;
+
+        public Store(StorageOptions options)
+        {
+            options.DataDir = _dir;
+            _garnet = new EmbeddedGarnet(options);
+            _mux = ConnectionMultiplexer.Connect(_garnet.ConnectionString);
+        }
+
+        public Task Push(string user, RedisValue[] values) => _mux.GetDatabase().ListRightPushAsync("log:" + user, values);
+
+        public async Task PushAndCommit(string user, RedisValue[] values)
+        {
+            await Push(user, values);
+            await _garnet.WaitForCommitAsync();
+        }
+
+        public void Dispose()
+        {
+            _mux.Dispose();
+            _garnet.Dispose();
+            Directory.Delete(_dir, recursive: true);
+        }
     }
 
     private static async Task<double> Rate(int inFlight, int perAppend, Func<string, RedisValue[], Task> append)

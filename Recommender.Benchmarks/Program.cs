@@ -8,7 +8,7 @@ using Recommender.Benchmarks;
 //   scan-check [--items 100000]          exactness of the quantised scans against the exact one
 //   memory [--users 200000]              bytes per active user grain in a real in-process silo
 //   learning offline|prequential|rerank  the in-process ML-100K experiments behind the defaults
-//   append                               event-log append strategies against an embedded Garnet
+//   append                               event-log appends: shared commit vs Garnet per-reply commit vs none
 return args.FirstOrDefault() switch
 {
     "foldin-latency" => FoldInLatency.Run(args[1..]),

@@ -21,6 +21,11 @@ public sealed class BenchSettings : RecoSettings
     [DefaultValue(8)]
     public int Concurrency { get; set; } = 8;
 
+    [CommandOption("--warmup <TIME>")]
+    [Description("Unmeasured load before the event phases (half single events, half batches of 1,000, for the same users): JIT tiers, grain activations and connections settle first. 0s = none. Default 5s.")]
+    [DefaultValue("5s")]
+    public string Warmup { get; set; } = "5s";
+
     [CommandOption("--events <N>")]
     [Description("At most N events per event phase (and N recommendation requests); the phase also stops at --duration.")]
     public long? Events { get; set; }
@@ -52,11 +57,18 @@ public sealed class BenchSettings : RecoSettings
 
     public TimeSpan DurationValue => DurationParser.TryParse(Duration, out var d) ? d : TimeSpan.FromSeconds(10);
 
+    public TimeSpan WarmupValue => Warmup.Trim() is "0" or "0s" ? TimeSpan.Zero : DurationParser.TryParse(Warmup, out var d) ? d : TimeSpan.FromSeconds(5);
+
     public override ValidationResult Validate()
     {
         if (!DurationParser.TryParse(Duration, out _))
         {
             return ValidationResult.Error($"--duration '{Duration}' is not a duration (10s, 500ms, 1m).");
+        }
+
+        if (!DurationParser.TryParse(Warmup, out _) && Warmup is not ("0" or "0s"))
+        {
+            return ValidationResult.Error($"--warmup '{Warmup}' is not a duration (5s, 0s).");
         }
 
         if (Concurrency is < 1 or > 256)
@@ -109,15 +121,25 @@ public sealed class BenchCommand : RecoCommand<BenchSettings>
             return await ReportAsync(s, startedAt, phases, ct);
         }
 
+        Func<Random, CancellationToken, Task> Post(int batch) => (random, token) => batch == 1
+            ? client.PostEventAsync(RandomEvent(random, users, items), token)
+            : client.PostEventsAsync(Enumerable.Range(0, batch).Select(_ => RandomEvent(random, users, items)).ToArray(), token);
+
+        if (s.WarmupValue > TimeSpan.Zero)
+        {
+            await AnsiConsole.Status().StartAsync("warming up…", async _ =>
+            {
+                await LoadRunner.RunAsync("warm-up ×1", s.Concurrency, 1, s.WarmupValue / 2, null, Post(1), ct);
+                await LoadRunner.RunAsync("warm-up ×1000", s.Concurrency, 1000, s.WarmupValue / 2, null, Post(1000), ct);
+            });
+            AnsiConsole.MarkupLineInterpolated($"  warmed up for {s.WarmupValue.TotalSeconds:0.#} s (not measured)");
+        }
+
         foreach (var batch in new[] { 1, 100, 1000 })
         {
             var phase = batch == 1 ? "events ×1" : $"events ×{batch}";
             var result = await AnsiConsole.Status().StartAsync(Markup.Escape($"{phase}…"), _ => LoadRunner.RunAsync(
-                phase, s.Concurrency, batch, s.DurationValue, s.Events,
-                (random, token) => batch == 1
-                    ? client.PostEventAsync(RandomEvent(random, users, items), token)
-                    : client.PostEventsAsync(Enumerable.Range(0, batch).Select(_ => RandomEvent(random, users, items)).ToArray(), token),
-                ct));
+                phase, s.Concurrency, batch, s.DurationValue, s.Events, Post(batch), ct));
             phases.Add(result);
             AnsiConsole.MarkupLineInterpolated($"  {phase}: {result.EventsPerSecond:N0} events/s, p99 {result.P99Ms:0.0} ms");
         }

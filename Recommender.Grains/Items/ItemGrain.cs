@@ -2,18 +2,22 @@ using Microsoft.Extensions.Options;
 using Recommender.Grains.Domain;
 using Recommender.Grains.Learning;
 using Recommender.Grains.Model;
+using Recommender.Grains.Storage;
 using Stopwatch = System.Diagnostics.Stopwatch;
 
 namespace Recommender.Grains.Items;
 
 /// <summary>
 /// Owns one item's record. Counter updates arrive one-way from user grains; the record reaches
-/// every silo's index coalesced (<see cref="RecommenderOptions.ItemPublishInterval"/>) and the
-/// grain snapshot is written debounced (<see cref="RecommenderOptions.SnapshotInterval"/>).
+/// every silo's index coalesced (<see cref="RecommenderOptions.ItemPublishInterval"/>, batched per
+/// silo by <see cref="ItemChangePublisher"/>) and the grain snapshot is written debounced
+/// (<see cref="RecommenderOptions.SnapshotInterval"/>). Both timers are armed only while there is
+/// something to send, so an idle item costs no work.
 /// </summary>
 public sealed class ItemGrain(
     [PersistentState("item", StorageNames.Grains)] IPersistentState<ItemRecord> state,
     ItemChangePublisher publisher,
+    IStoreCommit commit,
     ItemIndex index,
     LiveModel live,
     IOptions<ModelOptions> modelOptions,
@@ -26,18 +30,22 @@ public sealed class ItemGrain(
     private bool _stepPending;
     private bool _unpublished;
     private bool _unsaved;
-
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        this.RegisterGrainTimer(PublishIfChanged, _options.ItemPublishInterval, _options.ItemPublishInterval);
-        this.RegisterGrainTimer(SaveIfChanged, _options.SnapshotInterval, _options.SnapshotInterval);
-        return Task.CompletedTask;
-    }
+    private IGrainTimer? _publishTimer;
+    private IGrainTimer? _saveTimer;
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        await PublishIfChanged(cancellationToken);
-        await SaveIfChanged(cancellationToken);
+        if (_stepPending)
+        {
+            StepItem(Record);
+            Record.Version++;
+            _unpublished = _unsaved = true;
+        }
+        if (!_unpublished && !_unsaved) return;
+        if (_unsaved) await state.WriteStateAsync(cancellationToken);
+        _unsaved = _unpublished = false;
+        // Directly, not through the per-silo batch: the silo may be stopping.
+        await publisher.PublishNowAsync(Record);
     }
 
     private ItemRecord Record => state.State;
@@ -55,7 +63,8 @@ public sealed class ItemGrain(
         record.Version++;
         // Metadata is written through at once: a PUT that answered 200 is durable.
         await state.WriteStateAsync();
-        await publisher.PublishAsync(record, writeCatalog: true);
+        await publisher.PublishNowAsync(record);
+        await commit.WaitAsync();
         _unsaved = _unpublished = false;
         return record.Clone();
     }
@@ -78,30 +87,47 @@ public sealed class ItemGrain(
             record.Counts[(int)interaction.Type]++;
             record.PopularityLog = Popularity.Add(record.PopularityLog, interaction.Weight, interaction.Timestamp, _options.PopularityHalfLife);
         }
+        var stepped = false;
         if (cell is not null && _model.OnlineItemStep && AddToRow(record, cell))
         {
             // At most one item step per ItemStepInterval: a popular item's row can hold thousands of
             // users, so under load its re-fit is coalesced (the publish tick runs a pending one).
-            if (Stopwatch.GetElapsedTime(_lastStep) >= _model.ItemStepInterval) StepItem(record);
+            if (StepDue) stepped = StepItem(record);
             else _stepPending = true;
         }
         record.Version++;
-        _unpublished = _unsaved = true;
-        // This silo's index sees the change at once; the other silos get it coalesced.
-        index.Apply(record.Clone());
+        Changed();
+        // A new vector or a new item reaches this silo's index at once (the next user fits and
+        // rankings use it: on the prequential stream a 100 ms delay cost 0.7 % of recall@10);
+        // counters alone wait for the publish tick.
+        if (stepped || index.SlotOf(record.ItemId) < 0)
+        {
+            _unpublished = false;
+            publisher.Publish(record, toCatalog: false);
+        }
         return Task.CompletedTask;
+    }
+
+    /// <summary>At most one step per <see cref="ModelOptions.ItemStepInterval"/>, stretched for rows beyond <see cref="ModelOptions.ItemStepUsersPerInterval"/> users.</summary>
+    private bool StepDue
+    {
+        get
+        {
+            var scale = Math.Max(1.0, (_row?.Count ?? 0) / (double)Math.Max(1, _model.ItemStepUsersPerInterval));
+            return Stopwatch.GetElapsedTime(_lastStep) >= _model.ItemStepInterval * scale;
+        }
     }
 
     /// <summary>
     /// The online ALS item step: y = argmin Σ_u c_ui (p_ui − x_u·y)² + λ|y|² over the item's users
     /// (training column + users seen since), solved by warm-started CG against XᵀX.
     /// </summary>
-    private void StepItem(ItemRecord record)
+    private bool StepItem(ItemRecord record)
     {
         _stepPending = false;
         _lastStep = Stopwatch.GetTimestamp();
         var snapshot = live.Current;
-        if (snapshot.Model is not { } model || _row is null || _row.Version != model.Version) return;
+        if (snapshot.Model is not { } model || _row is null || _row.Version != model.Version) return false;
 
         var k = model.Factors;
         var cold = record.Vector is null || record.VectorVersion != model.Version;
@@ -113,6 +139,7 @@ public sealed class ItemGrain(
         System.Buffers.ArrayPool<float>.Shared.Return(packed);
         record.Vector = y;
         record.VectorVersion = model.Version;
+        return true;
     }
 
     /// <summary>Puts the user's cell into the item's row (rebuilt from the model after a new version); false if the cell is from another version.</summary>
@@ -144,30 +171,54 @@ public sealed class ItemGrain(
             record.PopularityLog = Popularity.Subtract(record.PopularityLog, interaction.Weight, interaction.Timestamp, _options.PopularityHalfLife);
         }
         record.Version++;
-        _unpublished = _unsaved = true;
+        Changed();
         return Task.CompletedTask;
     }
 
-    private async Task PublishIfChanged(CancellationToken cancellationToken)
+    /// <summary>Marks the record unpublished and unsaved, arming the one-shot timers that send it.</summary>
+    private void Changed()
     {
-        if (_stepPending)
+        _unpublished = _unsaved = true;
+        _publishTimer ??= this.RegisterGrainTimer(PublishTick, _options.ItemPublishInterval, Timeout.InfiniteTimeSpan);
+        _saveTimer ??= this.RegisterGrainTimer(SaveTick, _options.SnapshotInterval, Timeout.InfiniteTimeSpan);
+    }
+
+    private Task PublishTick(CancellationToken cancellationToken)
+    {
+        _publishTimer?.Dispose();
+        _publishTimer = null;
+        if (_stepPending && StepDue)
         {
             StepItem(Record);
             Record.Version++;
-            index.Apply(Record.Clone());
             _unpublished = _unsaved = true;
         }
-        if (!_unpublished) return;
-        _unpublished = false;
-        await publisher.PublishAsync(Record, writeCatalog: false);
+        else if (_stepPending) _publishTimer = this.RegisterGrainTimer(PublishTick, _options.ItemPublishInterval, Timeout.InfiniteTimeSpan);
+        if (_unpublished)
+        {
+            _unpublished = false;
+            publisher.Publish(Record, toCatalog: false);
+        }
+        return Task.CompletedTask;
     }
 
-    private async Task SaveIfChanged(CancellationToken cancellationToken)
+    private async Task SaveTick(CancellationToken cancellationToken)
     {
+        _saveTimer?.Dispose();
+        _saveTimer = null;
         if (!_unsaved) return;
         _unsaved = false;
-        await state.WriteStateAsync(cancellationToken);
-        await publisher.SaveToCatalogAsync(Record);
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+            publisher.Publish(Record, toCatalog: true);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The store is unreachable: try again at the next tick.
+            _unsaved = true;
+            _saveTimer ??= this.RegisterGrainTimer(SaveTick, _options.SnapshotInterval, Timeout.InfiniteTimeSpan);
+        }
     }
 
     private static long NowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

@@ -7,10 +7,10 @@ namespace Recommender.Grains.Items;
 
 /// <summary>
 /// Keeps this silo's <see cref="ItemIndex"/> in step with the cluster: loads the catalog hash at
-/// start, applies every change published by item grains, and reloads the catalog now and then in
+/// start, applies every change other silos publish, and reloads the catalog now and then in
 /// case a message was missed while the connection was down.
 /// </summary>
-public sealed class ItemIndexSync(ItemIndex index, IConnectionMultiplexer redis, RedisKeys keys, ILogger<ItemIndexSync> logger)
+public sealed class ItemIndexSync(ItemIndex index, ItemChangePublisher publisher, IConnectionMultiplexer redis, RedisKeys keys, ILogger<ItemIndexSync> logger)
     : IHostedService, IDisposable
 {
     private static readonly TimeSpan ResyncPeriod = TimeSpan.FromMinutes(5);
@@ -22,7 +22,8 @@ public sealed class ItemIndexSync(ItemIndex index, IConnectionMultiplexer redis,
         {
             try
             {
-                if (ItemChangePublisher.Parse(message) is { } record) index.Apply(record);
+                if (ItemChangePublisher.ParseChanges(message) is { } changes && changes.Origin != publisher.Origin)
+                    foreach (var record in changes.Items) index.Apply(record);
             }
             catch (Exception e)
             {

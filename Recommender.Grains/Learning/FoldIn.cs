@@ -62,7 +62,7 @@ public static class FoldIn
 
         float[]? rented = null;
         Span<float> scratch = k <= StackLimit
-            ? stackalloc float[3 * StackLimit]
+            ? stackalloc float[3 * k]
             : (rented = ArrayPool<float>.Shared.Rent(3 * k));
         try
         {
@@ -78,8 +78,8 @@ public static class FoldIn
             {
                 var y = itemFactors.Slice(items[j] * k, k);
                 float c = confidence[j];
-                float w = c * preference[j] - (c - 1f) * TensorPrimitives.Dot(y, x);
-                TensorPrimitives.MultiplyAdd(y, w, r, r);
+                float w = c == 1f ? preference[j] : c * preference[j] - (c - 1f) * TensorPrimitives.Dot(y, x);
+                if (w != 0f) TensorPrimitives.MultiplyAdd(y, w, r, r);
             }
 
             r.CopyTo(p);

@@ -3,11 +3,12 @@ using StackExchange.Redis;
 namespace Recommender.Grains.Storage;
 
 /// <summary>
-/// The durable per-user event log. An event is acknowledged only after its RPUSH has returned,
-/// so an acknowledged event survives any crash the store survives; grain snapshots are merely a
-/// shortcut over this log (a grain replays the log after its snapshot's position).
+/// The durable per-user event log. An event is acknowledged only after its RPUSH has returned and
+/// the store has committed it (<see cref="IStoreCommit"/>), so an acknowledged event survives any
+/// crash the store survives; grain snapshots are merely a shortcut over this log (a grain replays
+/// the log after its snapshot's position).
 /// </summary>
-public sealed class EventLog(IConnectionMultiplexer redis, RedisKeys keys)
+public sealed class EventLog(IConnectionMultiplexer redis, RedisKeys keys, IStoreCommit commit)
 {
     private IDatabase Db => redis.GetDatabase();
 
@@ -23,13 +24,19 @@ public sealed class EventLog(IConnectionMultiplexer redis, RedisKeys keys)
     {
         var values = new RedisValue[entries.Count];
         for (var i = 0; i < values.Length; i++) values[i] = entries[i];
-        if (!firstAppend) return await Db.ListRightPushAsync(keys.UserLog(userId), values);
-        var batch = Db.CreateBatch();
-        var push = batch.ListRightPushAsync(keys.UserLog(userId), values);
-        var register = batch.SetAddAsync(keys.Users, userId);
-        batch.Execute();
-        await Task.WhenAll(push, register);
-        return push.Result;
+        long length;
+        if (!firstAppend) length = await Db.ListRightPushAsync(keys.UserLog(userId), values);
+        else
+        {
+            var batch = Db.CreateBatch();
+            var push = batch.ListRightPushAsync(keys.UserLog(userId), values);
+            var register = batch.SetAddAsync(keys.Users, userId);
+            batch.Execute();
+            await Task.WhenAll(push, register);
+            length = push.Result;
+        }
+        await commit.WaitAsync();
+        return length;
     }
 
     /// <summary>Adds this process's counts since the last flush to the cluster-wide counters.</summary>
@@ -68,6 +75,7 @@ public sealed class EventLog(IConnectionMultiplexer redis, RedisKeys keys)
         var unregister = batch.SetRemoveAsync(keys.Users, userId);
         batch.Execute();
         await Task.WhenAll(delete, unregister);
+        await commit.WaitAsync();
     }
 
     /// <summary>Every user id with a log (SSCAN, so it does not block the server on large sets).</summary>

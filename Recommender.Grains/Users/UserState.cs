@@ -45,4 +45,9 @@ public struct ItemAffinity
     [Id(2)] public bool Negative;
     /// <summary>The user's log position at the latest interaction (orders interactions for recency weighting).</summary>
     [Id(3)] public long LastPosition;
+    /// <summary>
+    /// The item's slot in this silo's <see cref="Items.ItemIndex"/> plus one (0 = not looked up yet).
+    /// Not persisted: slots are per silo. Saves a dictionary lookup per item and fit.
+    /// </summary>
+    [NonSerialized] public int IndexSlot;
 }

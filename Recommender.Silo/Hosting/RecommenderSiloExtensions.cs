@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -42,6 +43,7 @@ public static class RecommenderSiloExtensions
         using var bootLogging = LoggerFactory.Create(l => l.AddConsole().SetMinimumLevel(LogLevel.Warning));
         var store = RecommenderStore.Open(builder.Configuration, bootLogging);
         builder.Services.AddSingleton(store);
+        if (store.Garnet is { } garnet && garnet.SyncCommit) builder.Services.AddSingleton<IStoreCommit>(new EmbeddedGarnetCommit(garnet));
         var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
 
         builder.UseOrleans(silo =>
@@ -86,11 +88,13 @@ public static class RecommenderSiloExtensions
             sp.GetRequiredService<IOptions<StorageOptions>>().Value.CommandTimeout,
             sp.GetService<ILoggerFactory>()?.CreateLogger("Recommender.Redis") ?? NullLogger.Instance));
         services.AddSingleton<RedisKeys>();
+        services.TryAddSingleton<IStoreCommit, StoreCommitsItself>(); // embedded Garnet registers its own first
         services.AddSingleton<EventLog>();
         services.AddSingleton<EventCounters>();
         services.AddHostedService(sp => sp.GetRequiredService<EventCounters>());
         services.AddSingleton<ItemIndex>();
         services.AddSingleton<ItemChangePublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ItemChangePublisher>());
         services.AddSingleton<RankingEngine>();
         services.AddSingleton<SimilarItems>();
         services.AddSingleton<LiveModel>();

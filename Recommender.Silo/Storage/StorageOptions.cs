@@ -24,6 +24,14 @@ public sealed class StorageOptions
     /// </summary>
     public bool SyncCommit { get; set; } = true;
 
+    /// <summary>
+    /// With <see cref="SyncCommit"/>: let Garnet hold every reply until its commit (its own
+    /// <c>WaitForCommit</c>) instead of the event log awaiting a shared commit. Slower — each waiting
+    /// session spins a thread and its connection waits behind the fsync — and kept as the baseline
+    /// of <c>Recommender.Benchmarks append</c>.
+    /// </summary>
+    public bool GarnetWaitsForCommit { get; set; }
+
     /// <summary>How long a Redis command may take before it fails (requests then answer 503 instead of hanging).</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

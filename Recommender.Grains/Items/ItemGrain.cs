@@ -98,8 +98,8 @@ public sealed class ItemGrain(
         record.Version++;
         Changed();
         // A new vector or a new item reaches this silo's index at once (the next user fits and
-        // rankings use it: on the prequential stream a 100 ms delay cost 0.7 % of recall@10);
-        // counters alone wait for the publish tick.
+        // rankings use it: prequential recall@10 measured 0.1763–0.1778 with a 100 ms delay,
+        // 0.1777–0.1779 without); counters alone wait for the publish tick.
         if (stepped || index.SlotOf(record.ItemId) < 0)
         {
             _unpublished = false;

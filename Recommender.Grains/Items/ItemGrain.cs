@@ -35,12 +35,7 @@ public sealed class ItemGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_stepPending)
-        {
-            StepItem(Record);
-            Record.Version++;
-            _unpublished = _unsaved = true;
-        }
+        if (_stepPending) RunPendingStep();
         if (!_unpublished && !_unsaved) return;
         if (_unsaved) await state.WriteStateAsync(cancellationToken);
         _unsaved = _unpublished = false;
@@ -175,6 +170,14 @@ public sealed class ItemGrain(
         return Task.CompletedTask;
     }
 
+    /// <summary>Runs the step an event deferred; the record then has a new version to publish and save.</summary>
+    private void RunPendingStep()
+    {
+        StepItem(Record);
+        Record.Version++;
+        _unpublished = _unsaved = true;
+    }
+
     /// <summary>Marks the record unpublished and unsaved, arming the one-shot timers that send it.</summary>
     private void Changed()
     {
@@ -187,12 +190,7 @@ public sealed class ItemGrain(
     {
         _publishTimer?.Dispose();
         _publishTimer = null;
-        if (_stepPending && StepDue)
-        {
-            StepItem(Record);
-            Record.Version++;
-            _unpublished = _unsaved = true;
-        }
+        if (_stepPending && StepDue) RunPendingStep();
         else if (_stepPending) _publishTimer = this.RegisterGrainTimer(PublishTick, _options.ItemPublishInterval, Timeout.InfiniteTimeSpan);
         if (_unpublished)
         {

@@ -38,7 +38,7 @@ public sealed class UserGrain(
     private Watchers? _watchers;
     private IGrainTimer? _saveTimer;
     private string[] _lastPushed = [];
-    private bool _unsaved;
+    /// <summary>Events applied since the last snapshot write (0 = the snapshot is current).</summary>
     private int _unsavedEvents;
     /// <summary>An append failed without an answer: it may have landed all the same (e.g. the store died after its fsync, before its reply).</summary>
     private bool _logUncertain;
@@ -228,7 +228,7 @@ public sealed class UserGrain(
         await log.DeleteAsync(UserId);
         state.State = new UserState();
         _eventIds = null;
-        _unsaved = false;
+        _unsavedEvents = 0;
         DeactivateOnIdle();
     }
 
@@ -301,8 +301,8 @@ public sealed class UserGrain(
     /// <summary>
     /// c = 1 + α·s, the extra (c − 1) halved for every <see cref="ModelOptions.UserRecencyHalfLife"/>
     /// later events when set. An extra decayed below <see cref="NegligibleExtraConfidence"/> counts as
-    /// 0: its (c − 1)·y yᵀ term is under 10⁻⁴ of the λI diagonal, and c = 1 lets the CG steps skip the
-    /// item (FoldIn's A·p loop) — for a user with hundreds of items, most of them.
+    /// 0: its (c − 1)·y yᵀ term is 10⁻³·y yᵀ next to λ = 15 on the diagonal, and c = 1 lets the CG
+    /// steps skip the item (FoldIn's A·p loop) — for a user with hundreds of items, most of them.
     /// </summary>
     private float Confidence(ItemAffinity affinity, long position)
     {
@@ -398,7 +398,6 @@ public sealed class UserGrain(
     /// </summary>
     private void MarkUnsaved(int events)
     {
-        _unsaved = true;
         _unsavedEvents += events;
         if (_unsavedEvents >= _options.SnapshotAfterEvents)
             _saveTimer ??= this.RegisterGrainTimer(SaveTick, _options.SnapshotInterval, Timeout.InfiniteTimeSpan);
@@ -450,9 +449,8 @@ public sealed class UserGrain(
 
     private async Task SaveIfChanged(CancellationToken cancellationToken)
     {
-        if (!_unsaved) return;
         var events = _unsavedEvents;
-        _unsaved = false;
+        if (events == 0) return;
         _unsavedEvents = 0;
         try
         {
@@ -460,8 +458,7 @@ public sealed class UserGrain(
         }
         catch
         {
-            _unsaved = true; // the log still holds every event; the caller tries again
-            _unsavedEvents += events;
+            _unsavedEvents += events; // the log still holds every event; the caller tries again
             throw;
         }
     }

@@ -43,7 +43,7 @@ public sealed class EmbeddedGarnet : IDisposable
             EnableAOF = true,
             // 0 = issue a commit of the AOF after every write. Garnet's own WaitForCommit would
             // hold each reply until then, spinning a thread per waiting session and serialising a
-            // connection behind each fsync (a third of a batch ingest's CPU, measured); instead the
+            // connection behind each fsync (~20 % of a batch ingest's CPU in spin-waits, profiled); instead the
             // event log awaits the commit itself, so concurrent appends share one (group commit).
             CommitFrequencyMs = options.SyncCommit ? 0 : 100,
             WaitForCommit = options.SyncCommit && options.GarnetWaitsForCommit,

@@ -76,6 +76,9 @@ public sealed class ApiProcess : IAsyncDisposable
         throw new TimeoutException($"The API did not become ready:\n{Output}");
     }
 
+    /// <summary>The server's process id (the dotnet host runs the app in its own process).</summary>
+    public int ProcessId => _process!.Id;
+
     /// <summary>The server process's resident set size now.</summary>
     public long ResidentBytes()
     {

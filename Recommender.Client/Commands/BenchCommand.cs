@@ -22,7 +22,7 @@ public sealed class BenchSettings : RecoSettings
     public int Concurrency { get; set; } = 8;
 
     [CommandOption("--warmup <TIME>")]
-    [Description("Unmeasured load before the event phases (half single events, half batches of 1,000, for the same users): JIT tiers, grain activations and connections settle first. 0s = none. Default 5s.")]
+    [Description("Unmeasured load before the measured phases (half single events, half batches of 1,000, for the same users; with --recommend-only, GET recommendations): JIT tiers, grain activations and connections settle first. 0s = none. Default 5s.")]
     [DefaultValue("5s")]
     public string Warmup { get; set; } = "5s";
 
@@ -172,6 +172,13 @@ public sealed class BenchCommand : RecoCommand<BenchSettings>
         AnsiConsole.MarkupLineInterpolated($"  prepared in {prepare.Elapsed.TotalSeconds:0.0} s; {users[0]} gets strategy '{sample.Strategy}', model {sample.ModelVersion}, {sample.Items.Count} items");
 
         Task<Recommendations> Recommend(Random random, CancellationToken token) => client.GetRecommendationsAsync(users[random.Next(users.Length)], 10, ct: token);
+
+        if (s.WarmupValue > TimeSpan.Zero)
+        {
+            // Unmeasured: the first seconds of a fresh server run unoptimised (tier-0) code.
+            await AnsiConsole.Status().StartAsync("warming up…", _ => LoadRunner.RunAsync("warm-up recs", s.Concurrency, 1, s.WarmupValue, null, Recommend, ct));
+            AnsiConsole.MarkupLineInterpolated($"  warmed up for {s.WarmupValue.TotalSeconds:0.#} s (not measured)");
+        }
 
         var alone = await AnsiConsole.Status().StartAsync("GET recommendations (k=10)…", _ => LoadRunner.RunAsync(
             "recs k=10", s.Concurrency, 1, s.DurationValue, s.Events, Recommend, ct));

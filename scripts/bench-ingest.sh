@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Ingest benchmark with baselines in the same script: for each variant, ROUNDS times, a fresh demo
 # server (local mode, embedded Garnet in a fresh directory, loopback only) and one
-# `reco bench` (5 s unmeasured warm-up, then 10 s phases: single events, batches of 100 and 1,000,
+# `reco bench` (WARMUP, default 20 s, of unmeasured load — JIT tiering with dynamic PGO takes about
+# that long on 2 cores — then 10 s phases: single events, batches of 100 and 1,000,
 # GET recommendations). Variants alternate round by round so that drifts of the shared machine hit
 # all of them alike; the summary prints the median of each figure per variant.
 #   scripts/bench-ingest.sh                       # default variants, 3 rounds, 8 clients
-#   ROUNDS=5 CONCURRENCY=32 scripts/bench-ingest.sh
+#   ROUNDS=5 CONCURRENCY=32 WARMUP=5s scripts/bench-ingest.sh
 #   scripts/bench-ingest.sh "default:" "no-item-step:--Model:OnlineItemStep=false"
-# Each variant is "name:server arguments"; arguments starting with @path/to/Recommender.Api.dll run
+# Each variant is "name:server arguments"; NAME=value arguments set the server's environment
+# (e.g. "pgo:DOTNET_TieredPGO=1"); arguments starting with @path/to/Recommender.Api.dll run
 # that build instead (e.g. an older commit's, as a baseline). Needs Release builds of Recommender.Api and Recommender.Client.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +17,7 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 CONCURRENCY=${CONCURRENCY:-8}
 DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-20s}
 PORT=${PORT:-5100}
 OUT=${OUT:-$(mktemp -d /tmp/reco-bench.XXXX)}; mkdir -p "$OUT"
 API=Recommender.Api/bin/Release/net10.0/Recommender.Api.dll
@@ -34,14 +37,17 @@ for round in $(seq 1 "$ROUNDS"); do
   for variant in "${variants[@]}"; do
     name=${variant%%:*}; args=${variant#*:}; api=$API
     if [[ $args == @* ]]; then api=${args%% *}; api=${api#@}; [[ $args == *" "* ]] && args=${args#* } || args=""; fi
+    envs=(); rest=()
+    for token in $args; do [[ $token =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] && envs+=("$token") || rest+=("$token"); done
+    args="${rest[*]:-}"
     data=$(mktemp -d /tmp/reco-bench-data.XXXX)
     # shellcheck disable=SC2086
-    dotnet "$api" --environment Development --urls "http://127.0.0.1:$PORT" --Storage:DataDir="$data" \
+    env "${envs[@]}" dotnet "$api" --environment Development --urls "http://127.0.0.1:$PORT" --Storage:DataDir="$data" \
       --Cluster:SiloPort=11190 --Cluster:GatewayPort=30090 --contentRoot "$PWD/Recommender.Api" $args \
       >"$OUT/$name-$round.server.log" 2>&1 &
     server_pid=$!
     until curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1; do sleep 0.5; done
-    dotnet "$RECO" bench --url "http://127.0.0.1:$PORT" --duration "$DURATION" --concurrency "$CONCURRENCY" \
+    dotnet "$RECO" bench --url "http://127.0.0.1:$PORT" --duration "$DURATION" --warmup "$WARMUP" --concurrency "$CONCURRENCY" \
       --json "$OUT/$name-$round.json" >"$OUT/$name-$round.log" 2>&1
     stop_server
     rm -rf "$data"

@@ -2,7 +2,7 @@
 # Recommendation latency over synthetic catalogs, with the float scan as the same-run baseline: for each
 # catalog size and scan, a fresh Release server (local mode, embedded Garnet in a fresh directory,
 # loopback only, `Bench:SyntheticItems` random k = 64 vectors), then for each client count one
-# `reco bench --recommend-only` (1,000 users with 5 likes each, 5 s unmeasured warm-up, GET
+# `reco bench --recommend-only` (1,000 users with 5 likes each, WARMUP (5 s) of unmeasured requests, GET
 # recommendations k=10 alone, then again while INGEST clients post single events).
 #   scripts/bench-recommend.sh                                  # 10k, 100k, 1M items; 1, 2 and 8 clients
 #   SIZES="100000" CLIENTS="1 2" DURATION=20s scripts/bench-recommend.sh
@@ -14,6 +14,7 @@ SIZES=${SIZES:-"10000 100000 1000000"}
 CLIENTS=${CLIENTS:-"1 2 8"}
 INGEST=${INGEST:-1}
 DURATION=${DURATION:-12s}
+WARMUP=${WARMUP:-5s}
 PORT=${PORT:-5100}
 OUT=${OUT:-$(mktemp -d /tmp/reco-bench-recs.XXXX)}; mkdir -p "$OUT"
 API=Recommender.Api/bin/Release/net10.0/Recommender.Api.dll
@@ -36,7 +37,7 @@ for size in $SIZES; do
     server_pid=$!
     until curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1; do sleep 0.5; done
     for clients in $CLIENTS; do
-      dotnet "$RECO" bench --url "http://127.0.0.1:$PORT" --recommend-only --users 1000 --duration "$DURATION" \
+      dotnet "$RECO" bench --url "http://127.0.0.1:$PORT" --recommend-only --users 1000 --duration "$DURATION" --warmup "$WARMUP" \
         --concurrency "$clients" --ingest-concurrency "$INGEST" --json "$OUT/$size-$name-$clients.json" \
         >"$OUT/$size-$name-$clients.log" 2>&1
       echo "$size items, $name scan, $clients clients done"

@@ -22,9 +22,9 @@ public sealed class BenchSettings : RecoSettings
     public int Concurrency { get; set; } = 8;
 
     [CommandOption("--warmup <TIME>")]
-    [Description("Unmeasured load before the measured phases (half single events, half batches of 1,000, for the same users; with --recommend-only, GET recommendations): JIT tiers, grain activations and connections settle first. 0s = none. Default 5s.")]
-    [DefaultValue("5s")]
-    public string Warmup { get; set; } = "5s";
+    [Description("Unmeasured load before the measured phases (half single events, half batches of 1,000, for the same users; with --recommend-only, GET recommendations): JIT tiers (with dynamic PGO a fresh server on 2 cores needs ~20 s), grain activations and connections settle first. 0s = none. Default 20s.")]
+    [DefaultValue("20s")]
+    public string Warmup { get; set; } = "20s";
 
     [CommandOption("--events <N>")]
     [Description("At most N events per event phase (and N recommendation requests); the phase also stops at --duration.")]
@@ -57,7 +57,7 @@ public sealed class BenchSettings : RecoSettings
 
     public TimeSpan DurationValue => DurationParser.TryParse(Duration, out var d) ? d : TimeSpan.FromSeconds(10);
 
-    public TimeSpan WarmupValue => Warmup.Trim() is "0" or "0s" ? TimeSpan.Zero : DurationParser.TryParse(Warmup, out var d) ? d : TimeSpan.FromSeconds(5);
+    public TimeSpan WarmupValue => Warmup.Trim() is "0" or "0s" ? TimeSpan.Zero : DurationParser.TryParse(Warmup, out var d) ? d : TimeSpan.FromSeconds(20);
 
     public override ValidationResult Validate()
     {

@@ -14,7 +14,7 @@ namespace Recommender.Grains.Items;
 /// Item grains hand their changes over with <see cref="Publish"/>; this silo sends them once per
 /// <see cref="RecommenderOptions.ItemPublishInterval"/> as one message per 256 records and one
 /// HSET per 256 catalog entries. One PUBLISH per changed item per tick put ~9 % of a batch
-/// ingest's CPU into the embedded store's PUBLISH path (a profile); one per silo and tick is negligible.
+/// ingest's CPU into the embedded store's PUBLISH path (a profile); this sends one per silo and tick.
 /// </summary>
 public sealed class ItemChangePublisher(
     ItemIndex index,

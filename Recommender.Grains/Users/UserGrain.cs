@@ -115,7 +115,7 @@ public sealed class UserGrain(
     }
 
     /// <summary>The events as each item grain takes them (one call per item).</summary>
-    private IEnumerable<(string ItemId, ItemInteraction[] Interactions)> ByItem(List<InteractionEvent> events)
+    private IEnumerable<(string ItemId, ItemInteraction[] Interactions)> ByItem(IReadOnlyList<InteractionEvent> events)
     {
         if (events.Count == 1)
         {
@@ -217,11 +217,8 @@ public sealed class UserGrain(
     public async Task Forget()
     {
         var events = Array.ConvertAll(await log.ReadAsync(UserId), InteractionEvent.Decode);
-        foreach (var group in events.GroupBy(e => e.ItemId))
-        {
-            var interactions = group.Select(Interaction).ToArray();
-            await GrainFactory.GetGrain<IItemGrain>(group.Key).Forget(UserId, interactions);
-        }
+        foreach (var (itemId, interactions) in ByItem(events))
+            await GrainFactory.GetGrain<IItemGrain>(itemId).Forget(UserId, interactions);
         // Snapshot first, log last: the log's delete waits for the commit of both, and a crash in
         // between leaves the log, from which the user is rebuilt whole (the caller was not answered).
         await state.ClearStateAsync();

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using Recommender.Grains.Learning;
+using Recommender.Learning;
 
 namespace Recommender.Benchmarks;
 
@@ -47,7 +47,7 @@ public sealed class FoldInData
         var rng = new Random(seed);
         Items = new float[CatalogItems * Factors];
         for (var i = 0; i < Items.Length; i++) Items[i] = ScanData.Gaussian(rng) * 0.1f;
-        Gram = Recommender.Grains.Learning.Gram.Compute(Items, CatalogItems, Factors);
+        Gram = Recommender.Learning.Gram.Compute(Items, CatalogItems, Factors);
         Seen = Enumerable.Range(0, CatalogItems).OrderBy(_ => rng.Next()).Take(interactions).ToArray();
         Confidence = Seen.Select(_ => 1f + 3f * (float)rng.NextDouble() * 2f).ToArray();
         Preference = Seen.Select(_ => rng.NextDouble() < 0.1 ? 0f : 1f).ToArray();

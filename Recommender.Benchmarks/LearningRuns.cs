@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Recommender.Grains.Learning;
-using Recommender.Grains.Learning.Reranking;
+using Recommender.Learning;
+using Recommender.Learning.Experiments.Reranking;
 
 namespace Recommender.Benchmarks;
 

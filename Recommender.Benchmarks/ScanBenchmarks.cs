@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Recommender.Grains.Learning;
+using Recommender.Learning;
 
 namespace Recommender.Benchmarks;
 

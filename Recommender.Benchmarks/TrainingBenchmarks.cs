@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using Recommender.Grains.Learning;
+using Recommender.Learning;
 
 namespace Recommender.Benchmarks;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Recommender.Grains.Domain;
-using Recommender.Grains.Learning;
+using Recommender.Learning;
 using Recommender.Grains.Model;
 using Recommender.Grains.Storage;
 using Stopwatch = System.Diagnostics.Stopwatch;

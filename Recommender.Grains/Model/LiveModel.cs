@@ -1,5 +1,5 @@
 using Recommender.Grains.Items;
-using Recommender.Grains.Learning;
+using Recommender.Learning;
 
 namespace Recommender.Grains.Model;
 

@@ -2,7 +2,7 @@ using Stopwatch = System.Diagnostics.Stopwatch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Recommender.Grains.Domain;
-using Recommender.Grains.Learning;
+using Recommender.Learning;
 using Recommender.Grains.Storage;
 
 namespace Recommender.Grains.Model;

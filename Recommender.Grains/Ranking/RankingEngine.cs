@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 using Recommender.Grains.Items;
-using Recommender.Grains.Learning;
+using Recommender.Learning;
 using Recommender.Grains.Model;
 using Recommender.Grains.Users;
 

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using Recommender.Grains.Domain;
 using Recommender.Grains.Items;
-using Recommender.Grains.Learning;
+using Recommender.Learning;
 using Recommender.Grains.Live;
 using Recommender.Grains.Model;
 using Recommender.Grains.Ranking;

@@ -1,4 +1,4 @@
-using Recommender.Grains.Learning;
+using Recommender.Learning;
 
 namespace Recommender.Tests.Learning;
 

@@ -8,6 +8,8 @@ using Recommender.Benchmarks;
 //   scan-check [--items 100000]          exactness of the quantised scans against the exact one
 //   memory [--users 200000]              bytes per active user grain in a real in-process silo
 //   learning offline|prequential|rerank  the in-process ML-100K experiments behind the defaults
+//   datasets [ml-100k lastfm-2k synthetic:longtail ...] [--folds 1-5] [--no-baselines]
+//                                        self-tuned learning vs popularity, item-kNN, plain ALS, EASE per dataset
 //   append                               event-log appends: shared commit vs Garnet per-reply commit vs none
 return args.FirstOrDefault() switch
 {
@@ -16,6 +18,7 @@ return args.FirstOrDefault() switch
     "scan-check" => ScanCheck.Run(args[1..]),
     "memory" => await MemoryProbe.RunAsync(args[1..]),
     "learning" => LearningRuns.Run(args.ElementAtOrDefault(1) ?? ""),
+    "datasets" => DatasetRuns.Run(args[1..]),
     "append" => await AppendProbe.RunAsync(),
     _ => Bdn(args),
 };

@@ -1,0 +1,81 @@
+using System.Numerics.Tensors;
+
+namespace Recommender.Learning;
+
+/// <summary>
+/// Scores every item for one user from the sources of the hybrid and blends them
+/// (<see cref="BlendWeights"/>). The same code ranks in the service and on the self-tuning's
+/// validation, so the figure a configuration wins with is the figure it serves with.
+/// </summary>
+public static class HybridScorer
+{
+    /// <summary>dest[i] = x·y_i for the n × k item block (SIMD dot per item).</summary>
+    public static void Als(ReadOnlySpan<float> itemFactors, int k, ReadOnlySpan<float> x, Span<float> dest)
+    {
+        for (var i = 0; i < dest.Length; i++) dest[i] = TensorPrimitives.Dot(itemFactors.Slice(i * k, k), x);
+    }
+
+    /// <summary>
+    /// dest = Σ_s w_s · source_s / max_s, the maxima taken over the items not excluded (a source whose
+    /// maximum is not positive contributes nothing). Sources may be empty (weight ignored).
+    /// </summary>
+    public static void Blend(BlendWeights w, ReadOnlySpan<float> als, ReadOnlySpan<float> itemItem, ReadOnlySpan<float> content,
+        ReadOnlySpan<float> popularity, ReadOnlySpan<ulong> exclude, Span<float> dest)
+    {
+        dest.Clear();
+        AddNormalised(dest, als, w.Als, exclude);
+        AddNormalised(dest, itemItem, w.ItemItem, exclude);
+        AddNormalised(dest, content, w.Content, exclude);
+        AddNormalised(dest, popularity, w.Popularity, exclude);
+    }
+
+    public static void AddNormalised(Span<float> dest, ReadOnlySpan<float> source, float weight, ReadOnlySpan<ulong> exclude)
+    {
+        if (weight == 0f || source.IsEmpty) return;
+        var max = MaxIncluded(source, exclude);
+        if (!(max > 0f)) return;
+        TensorPrimitives.MultiplyAdd(source[..dest.Length], weight / max, dest, dest);
+    }
+
+    /// <summary>The largest score among items whose bit is not set.</summary>
+    public static float MaxIncluded(ReadOnlySpan<float> scores, ReadOnlySpan<ulong> exclude)
+    {
+        var max = float.NegativeInfinity;
+        for (var i = 0; i < scores.Length; i++)
+        {
+            if ((i >> 6) < exclude.Length && (exclude[i >> 6] & (1UL << (i & 63))) != 0) continue;
+            if (scores[i] > max) max = scores[i];
+        }
+        return max;
+    }
+
+    /// <summary>Best <paramref name="count"/> items by score, skipping excluded ones (and those <paramref name="filter"/> rejects).</summary>
+    public static ScoredItem[] Top(ReadOnlySpan<float> scores, int count, ReadOnlySpan<ulong> exclude, Predicate<int>? filter = null)
+    {
+        if (count <= 0) return [];
+        var heap = new ScoredItem[count];
+        var size = 0;
+        for (var i = 0; i < scores.Length; i++)
+        {
+            if ((i >> 6) < exclude.Length && (exclude[i >> 6] & (1UL << (i & 63))) != 0) continue;
+            var s = scores[i];
+            if (float.IsNaN(s)) continue;
+            var candidate = new ScoredItem(i, s);
+            if (size < count)
+            {
+                if (filter is not null && filter(i)) continue;
+                heap[size] = candidate;
+                TopK.SiftUp(heap, size++);
+            }
+            else if (candidate.RanksBefore(heap[0]))
+            {
+                if (filter is not null && filter(i)) continue;
+                heap[0] = candidate;
+                TopK.SiftDown(heap, 0, size);
+            }
+        }
+        var result = heap.AsSpan(0, size).ToArray();
+        Array.Sort(result, (a, b) => a.RanksBefore(b) ? -1 : b.RanksBefore(a) ? 1 : 0);
+        return result;
+    }
+}

@@ -19,6 +19,7 @@ return args.FirstOrDefault() switch
     "memory" => await MemoryProbe.RunAsync(args[1..]),
     "learning" => LearningRuns.Run(args.ElementAtOrDefault(1) ?? ""),
     "datasets" => DatasetRuns.Run(args[1..]),
+    "bots" => BotRuns.Run(args[1..]),
     "append" => await AppendProbe.RunAsync(),
     _ => Bdn(args),
 };

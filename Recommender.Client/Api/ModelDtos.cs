@@ -13,7 +13,25 @@ public sealed record ModelStatus(
     long? Interactions,
     long? EventsSinceTraining,
     string? Status,
-    JsonElement? LastEvaluation);
+    JsonElement? LastEvaluation,
+    ModelChoice? Choice = null);
+
+/// <summary>What the last training chose to serve and why (<c>choice</c> of <c>GET /api/v1/model</c>).</summary>
+public sealed record ModelChoice(
+    string? Serving,
+    string? Als,
+    string? ItemItem,
+    string? Evidence,
+    string? Reason,
+    double? ValidationNdcg,
+    int? ValidationUsers,
+    long? TuningMs,
+    bool? Searched,
+    IReadOnlyList<CandidateFigure>? Candidates,
+    IReadOnlyList<float>? Weights);
+
+/// <summary>One candidate of the self-tuning with its validation NDCG@10.</summary>
+public sealed record CandidateFigure(string Family, string Settings, double Ndcg, double Seconds);
 
 /// <summary><c>GET /api/v1/health</c>.</summary>
 public sealed record HealthStatus(string Status);

@@ -130,7 +130,8 @@ public sealed class ItemGrain(
         var packed = System.Buffers.ArrayPool<float>.Shared.Rent(_row.Count * k);
         _row.Pack(packed);
         FoldIn.Item(y, packed.AsSpan(0, _row.Count * k), k, snapshot.UserGram, ItemRow.Sequence(_row.Count), _row.Confidence.AsSpan(0, _row.Count),
-            _row.Preference.AsSpan(0, _row.Count), _model.OnlineRegularization, cold ? _model.ColdFoldInCgSteps : _model.FoldInCgSteps);
+            _row.Preference.AsSpan(0, _row.Count), model.Settings.Als.RowLambda(_row.Count) * _model.OnlineRegularizationScale,
+            cold ? _model.ColdFoldInCgSteps : _model.FoldInCgSteps);
         System.Buffers.ArrayPool<float>.Shared.Return(packed);
         record.Vector = y;
         record.VectorVersion = model.Version;

@@ -27,6 +27,9 @@ public sealed class LiveModel
 
     public ModelSnapshot Current => _current;
 
+    /// <summary>Every indexed item's categories as small integer ids (the content source's input), kept by slot.</summary>
+    public SlotCategories Categories { get; } = new();
+
     /// <summary>Raised after a new version was installed.</summary>
     public event Action<ModelSnapshot>? Installed;
 
@@ -48,7 +51,24 @@ public sealed class LiveModel
             }
             var gram = Gram.Compute(vectors.AsSpan(0, capacity * k), capacity, k);
             var userGram = Gram.Compute(model.UserFactors, model.UserIds.Length, k);
-            snapshot = new ModelSnapshot(model, vectors, capacity, gram, userGram) { Quantized = _quantize ? Int8Vectors.Quantize(vectors, k) : null };
+            // Slot ↔ model item maps for the item-item and popularity sources (which live in the model's item order).
+            var itemOfSlot = new int[capacity];
+            Array.Fill(itemOfSlot, -1);
+            var slotOfItem = new int[model.ItemIds.Length];
+            Array.Fill(slotOfItem, -1);
+            var popularity = new float[capacity];
+            for (var slot = 0; slot < _index.Count; slot++)
+            {
+                if (_index.At(slot) is not { } record || model.ItemIndex(record.ItemId) is not (var item and >= 0)) continue;
+                itemOfSlot[slot] = item;
+                slotOfItem[item] = slot;
+                if (item < model.Popularity.Length) popularity[slot] = model.Popularity[item];
+            }
+            snapshot = new ModelSnapshot(model, vectors, capacity, gram, userGram)
+            {
+                Quantized = _quantize ? Int8Vectors.Quantize(vectors, k) : null,
+                ItemOfSlot = itemOfSlot, SlotOfItem = slotOfItem, Popularity = popularity,
+            };
             _current = snapshot;
         }
         Installed?.Invoke(snapshot);
@@ -85,6 +105,7 @@ public sealed class LiveModel
 
     private void OnItemApplied(int slot, ItemRecord record)
     {
+        Categories.Set(slot, record.Categories);
         if (record.Vector is { } vector && record.VectorVersion == _current.Version && record.VectorVersion > 0)
         {
             SetItemVector(slot, vector, record.VectorVersion);
@@ -93,9 +114,21 @@ public sealed class LiveModel
         if (slot >= _current.Capacity) lock (_gate) EnsureCapacity(slot);
         // An item the model knows that reached this index after the model (late catalog load).
         var snapshot = _current;
-        if (snapshot.Model is { } model && record.Vector is null && model.ItemIndex(record.ItemId) is var item and >= 0
-            && snapshot.ItemVector(slot).IndexOfAnyExcept(0f) < 0)
-            SetItemVector(slot, model.ItemVector(item), model.Version);
+        if (snapshot.Model is { } model && model.ItemIndex(record.ItemId) is var item and >= 0 && snapshot.ItemOfSlot[slot] < 0)
+        {
+            lock (_gate)
+            {
+                snapshot = _current;
+                if (snapshot.Model == model && slot < snapshot.ItemOfSlot.Length)
+                {
+                    snapshot.ItemOfSlot[slot] = item;
+                    snapshot.SlotOfItem[item] = slot;
+                    if (item < model.Popularity.Length) snapshot.Popularity[slot] = model.Popularity[item];
+                }
+            }
+            if (record.Vector is null && snapshot.ItemVector(slot).IndexOfAnyExcept(0f) < 0)
+                SetItemVector(slot, model.ItemVector(item), model.Version);
+        }
     }
 
     /// <summary>Grows the packed arrays (copying) so <paramref name="slot"/> fits; callers hold the lock.</summary>
@@ -106,7 +139,15 @@ public sealed class LiveModel
         var capacity = Math.Max(slot + 1, snapshot.Capacity * 2);
         var vectors = new float[capacity * snapshot.Factors];
         snapshot.Vectors.CopyTo(vectors, 0);
-        return _current = snapshot with { Vectors = vectors, Capacity = capacity, Quantized = snapshot.Quantized?.Grow(capacity) };
+        var itemOfSlot = new int[capacity];
+        Array.Fill(itemOfSlot, -1);
+        snapshot.ItemOfSlot.CopyTo(itemOfSlot, 0);
+        var popularity = new float[capacity];
+        snapshot.Popularity.CopyTo(popularity, 0);
+        return _current = snapshot with
+        {
+            Vectors = vectors, Capacity = capacity, Quantized = snapshot.Quantized?.Grow(capacity), ItemOfSlot = itemOfSlot, Popularity = popularity,
+        };
     }
 }
 
@@ -125,9 +166,18 @@ public sealed record ModelSnapshot(TrainedModel? Model, float[] Vectors, int Cap
     /// </summary>
     public Int8Vectors? Quantized { get; init; }
 
+    /// <summary>The model's item index of each slot (−1: not in the model), and back.</summary>
+    public int[] ItemOfSlot { get; init; } = [];
+    public int[] SlotOfItem { get; init; } = [];
+    /// <summary>The model's popularity source by slot (0 for items newer than the model).</summary>
+    public float[] Popularity { get; init; } = [];
+
     public long Version => Model?.Version ?? 0;
     public int Factors => Model?.Factors ?? 0;
     public bool IsTrained => Model is not null;
+    public ModelSettings Settings => Model?.Settings ?? DefaultSettings;
+
+    private static readonly ModelSettings DefaultSettings = new();
 
     public ReadOnlySpan<float> ItemVector(int slot) => Vectors.AsSpan(slot * Factors, Factors);
 }

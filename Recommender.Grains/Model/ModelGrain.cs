@@ -22,6 +22,8 @@ public sealed class ModelGrain(
 {
     public const long Key = 0;
     private Task<ModelStatus>? _training;
+    /// <summary>A training queued behind the running one, shared by every request that arrived meanwhile.</summary>
+    private Task<ModelStatus>? _next;
     private (long Events, long Hits) _lastCheck;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -46,10 +48,26 @@ public sealed class ModelGrain(
         };
     }
 
+    /// <summary>
+    /// A retraining that reads the log after this request: a training already running read it
+    /// earlier (it may miss events acknowledged since), so the request queues one more behind it —
+    /// one for every request that arrives meanwhile. Without this, an import followed by
+    /// <c>retrain?wait=true</c> could be answered by a drift training that started mid-import.
+    /// </summary>
     public async Task<ModelStatus> Retrain(bool wait, string trigger)
     {
-        if (_training is not { IsCompleted: false }) _training = TrainAndPublish(trigger);
-        return wait ? await _training : await GetStatus();
+        Task<ModelStatus> training;
+        if (_training is not { IsCompleted: false }) training = _training = TrainAndPublish(trigger);
+        else training = _next ??= After(_training, trigger);
+        return wait ? await training : await GetStatus();
+    }
+
+    private async Task<ModelStatus> After(Task previous, string trigger)
+    {
+        try { await previous; } catch (Exception) { /* its failure is in the status; the queued training runs anyway */ }
+        _next = null;
+        var training = _training = TrainAndPublish(trigger);
+        return await training;
     }
 
     public async Task ReportEvaluation(Dictionary<string, double> figures)
@@ -73,7 +91,7 @@ public sealed class ModelGrain(
                 Version = model.Version, TrainedAt = model.TrainedAt, TrainingMs = model.TrainingMs,
                 Users = model.UserIds.Length, Items = model.ItemIds.Length, Interactions = model.Interactions,
                 EventsAtTraining = model.EventsAtTraining, HitsAtTraining = hits, HitRateAfterTraining = null,
-                Status = "idle", LastTrigger = trigger, LastError = null,
+                Status = "idle", LastTrigger = trigger, LastError = null, Choice = model.Choice,
             };
             _lastCheck = (model.EventsAtTraining, hits);
         }
@@ -88,7 +106,7 @@ public sealed class ModelGrain(
 
     private async Task CheckRules(CancellationToken cancellationToken)
     {
-        if (_training is { IsCompleted: false }) return;
+        if (_training is { IsCompleted: false } || _next is not null) return;
         var o = options.Value;
         var s = state.State;
         var (events, hits) = await log.CountersAsync();

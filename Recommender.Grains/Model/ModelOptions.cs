@@ -7,23 +7,17 @@ public sealed class ModelOptions
 {
     public const string Section = "Model";
 
-    /// <summary>k, the embedding size.</summary>
+    /// <summary>k, the embedding size: where the self-tuning starts (it tries the larger <see cref="TuningSettings.FactorChoices"/> too).</summary>
     public int Factors { get; set; } = 64;
-    /// <summary>
-    /// λ of the batch training on a dense enough log (30 measured best on the ML-100K offline
-    /// protocol, 80k ratings). Sparse logs get less, see <see cref="RegularizationReferenceDensity"/>.
-    /// </summary>
+    /// <summary>λ where the self-tuning starts, and the λ of a training without tuning.</summary>
     public float Regularization { get; set; } = 30f;
     /// <summary>
-    /// The data term of ALS grows with the observed cells while λ|x|² does not, so a fixed λ
-    /// over-shrinks a sparse log: the training uses λ·min(1, √(d / d₀)) with d = cells / (users +
-    /// items) and d₀ this reference (ML-100K's offline folds have d ≈ 31). On the prequential
-    /// stream's first 20% (d ≈ 2.6 → λ ≈ 9) recall@10 is 0.178 instead of 0.161 with λ = 30.
+    /// The per-event user and item steps use the trained model's own λ rule (λ·n^ν for a row of n
+    /// cells) times this, so that a user's vector does not jump when its first event after a training
+    /// re-fits it.
     /// </summary>
-    public double RegularizationReferenceDensity { get; set; } = 30;
-    /// <summary>λ of the per-event user and item steps (15 measured best on the ML-100K prequential stream).</summary>
-    public float OnlineRegularization { get; set; } = 15f;
-    /// <summary>α in c = 1 + α·s, s the summed evidence strength of a (user, item) cell.</summary>
+    public float OnlineRegularizationScale { get; set; } = 1f;
+    /// <summary>α in c = 1 + α·s (s the cell's evidence strength, normalised to a mean of 1): where the self-tuning starts.</summary>
     public float Alpha { get; set; } = 3f;
     public int Iterations { get; set; } = 15;
     public int CgSteps { get; set; } = 3;
@@ -76,19 +70,81 @@ public sealed class ModelOptions
     /// <summary>How often the model grain checks the rules.</summary>
     public TimeSpan DriftCheckPeriod { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The training λ for a log of this size (see <see cref="RegularizationReferenceDensity"/>).</summary>
-    public float TrainingRegularization(long cells, int users, int items)
-    {
-        var density = cells / (double)Math.Max(1, users + items);
-        return (float)(Regularization * Math.Min(1, Math.Sqrt(density / RegularizationReferenceDensity)));
-    }
+    /// <summary>The self-tuning at every retraining (section <c>Model:Tuning</c>).</summary>
+    public TuningSettings Tuning { get; set; } = new();
 
-    public ImplicitAlsOptions ToAls(float regularization) => new()
+    /// <summary>The ALS settings the search starts from (and trains with when it does not search).</summary>
+    public AlsSettings Defaults => new(Factors, Regularization, Alpha, Iterations, CgSteps);
+}
+
+/// <summary>
+/// Section <c>Model:Tuning</c>: what the training searches before it fits (see
+/// <see cref="AutoTuner"/>). Any knob given a value here is fixed and not searched; with
+/// <see cref="Enabled"/> false nothing is searched.
+/// </summary>
+public sealed class TuningSettings
+{
+    public bool Enabled { get; set; } = true;
+    /// <summary>Below this many logged events the search is skipped (too little to validate on).</summary>
+    public long MinimumEvents { get; set; } = 500;
+    /// <summary>Share of each validated user's positives held out.</summary>
+    public double HoldoutShare { get; set; } = 0.2;
+    /// <summary>At most this many users are validated (chosen by a hash, the same every time).</summary>
+    public int ValidationUsers { get; set; } = 2000;
+    public int Seed { get; set; } = 42;
+    /// <summary>Larger k tried after tuning at <see cref="ModelOptions.Factors"/> (default 128, 256).</summary>
+    public int[]? FactorChoices { get; set; }
+    /// <summary>The dense EASE solve covers at most this many items (n³ multiply-adds: ~6 s at 6,000 on two cores).</summary>
+    public int EaseMaxItems { get; set; } = 6000;
+    /// <summary>Neighbours kept per item by the item-item models.</summary>
+    public int Neighbours { get; set; } = 200;
+
+    // Fixed knobs: a value here is used as is and not searched.
+    public int? Factors { get; set; }
+    public float? Lambda { get; set; }
+    public float? Alpha { get; set; }
+    public float? RegularizationExponent { get; set; }
+    public float? RatingExponent { get; set; }
+    public float? AmountExponent { get; set; }
+    public bool? RelativeAmounts { get; set; }
+    public float? Sharpness { get; set; }
+    /// <summary>none, ease, rp3beta or itemknn.</summary>
+    public string? ItemItem { get; set; }
+    /// <summary>Fixed blend weights, e.g. <c>als=0.8,itemitem=0.2,content=0,popularity=0</c>.</summary>
+    public string? Blend { get; set; }
+
+    public TuningOptions ToOptions(EvidenceCurve evidence, int seed) => new()
     {
-        Factors = Factors, Regularization = regularization, Alpha = Alpha,
-        Iterations = Iterations, CgSteps = CgSteps, Seed = Seed,
+        Enabled = Enabled,
+        Holdout = new Holdout { Fraction = HoldoutShare, MaxUsers = ValidationUsers, Seed = (ulong)Seed },
+        Evidence = evidence,
+        Seed = seed,
+        Factors = Factors, Lambda = Lambda, Alpha = Alpha, RegularizationExponent = RegularizationExponent,
+        RatingExponent = RatingExponent, AmountExponent = AmountExponent, RelativeAmounts = RelativeAmounts, Sharpness = Sharpness,
+        ItemItem = ItemItem is null ? null : Enum.Parse<ItemItemKind>(ItemItem.Replace("-", ""), ignoreCase: true),
+        Blend = Blend is null ? null : ParseBlend(Blend),
+        FactorChoices = FactorChoices ?? [128, 256],
+        EaseMaxItems = EaseMaxItems,
+        Neighbours = Neighbours,
     };
 
-    /// <summary>c = 1 + α·s.</summary>
-    public float Confidence(float strength) => 1f + Alpha * strength;
+    public static BlendWeights ParseBlend(string text)
+    {
+        float als = 0, itemItem = 0, content = 0, popularity = 0;
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var pair = part.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (pair.Length != 2 || !float.TryParse(pair[1], System.Globalization.CultureInfo.InvariantCulture, out var w) || w < 0)
+                throw new FormatException($"Model:Tuning:Blend: '{part}' is not name=weight");
+            switch (pair[0].ToLowerInvariant().Replace("-", ""))
+            {
+                case "als": als = w; break;
+                case "itemitem": itemItem = w; break;
+                case "content": content = w; break;
+                case "popularity": popularity = w; break;
+                default: throw new FormatException($"Model:Tuning:Blend: unknown source '{pair[0]}' (als, itemitem, content, popularity)");
+            }
+        }
+        return new BlendWeights(als, itemItem, content, popularity);
+    }
 }

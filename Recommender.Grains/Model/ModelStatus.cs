@@ -22,4 +22,6 @@ public sealed record ModelStatus
     /// <summary>Figures of the last evaluation reported by <c>reco evaluate</c>, if any.</summary>
     [Id(14)] public Dictionary<string, double>? LastEvaluation { get; init; }
     [Id(15)] public DateTimeOffset? LastEvaluatedAt { get; init; }
+    /// <summary>What the last training chose to serve, the settings, every candidate's validation figure and why.</summary>
+    [Id(16)] public ModelChoice? Choice { get; init; }
 }

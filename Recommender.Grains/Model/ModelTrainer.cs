@@ -2,6 +2,7 @@ using Stopwatch = System.Diagnostics.Stopwatch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Recommender.Grains.Domain;
+using Recommender.Grains.Items;
 using Recommender.Learning;
 using Recommender.Grains.Storage;
 
@@ -9,10 +10,13 @@ namespace Recommender.Grains.Model;
 
 /// <summary>
 /// Trains a model version from the whole event log: every user's events are folded into one
-/// (user, item) cell each — strength summed, sign of the latest evidence — then implicit ALS runs
-/// on the thread pool (never on the Orleans scheduler).
+/// (user, item) cell each (an <see cref="EvidenceTally"/>), the items get their categories from
+/// this silo's index, the self-tuning chooses the settings on a held-out part of the log
+/// (<see cref="AutoTuner"/>), and the winner is fitted on everything — all on the thread pool,
+/// never on the Orleans scheduler.
 /// </summary>
-public sealed class ModelTrainer(EventLog log, IOptions<ModelOptions> modelOptions, IOptions<EvidenceOptions> evidence, ILogger<ModelTrainer> logger)
+public sealed class ModelTrainer(
+    EventLog log, ItemIndex index, IOptions<ModelOptions> modelOptions, IOptions<EvidenceOptions> evidence, ILogger<ModelTrainer> logger)
 {
     public async Task<TrainedModel> TrainAsync(long version, CancellationToken cancellationToken)
     {
@@ -24,59 +28,112 @@ public sealed class ModelTrainer(EventLog log, IOptions<ModelOptions> modelOptio
         users.Sort(StringComparer.Ordinal); // deterministic row order → deterministic model for a seed
 
         // Read the logs with a bounded number of requests in flight.
-        var rows = new Dictionary<string, Cell>[users.Count];
+        var curve = evidence.Value.ToCurve();
+        var rows = new Dictionary<string, EvidenceTally>[users.Count];
         var lengths = new int[users.Count];
         await Parallel.ForAsync(0, users.Count, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (u, _) =>
         {
-            var cells = new Dictionary<string, Cell>(StringComparer.Ordinal);
+            var cells = new Dictionary<string, EvidenceTally>(StringComparer.Ordinal);
             var lines = await log.ReadAsync(users[u]);
             lengths[u] = lines.Length;
             foreach (var line in lines)
             {
                 var e = InteractionEvent.Decode(line);
-                var weight = evidence.Value.Of(e.Type, e.Value);
-                var cell = cells.GetValueOrDefault(e.ItemId);
-                cells[e.ItemId] = new Cell(cell.Strength + weight.Strength, !weight.Positive);
+                var kind = (EvidenceKind)e.Type;
+                var tally = cells.GetValueOrDefault(e.ItemId);
+                tally.Add(kind, e.Value, curve.IsNegative(kind, e.Value));
+                cells[e.ItemId] = tally;
             }
             rows[u] = cells;
         });
-
-        var itemIds = rows.SelectMany(r => r.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        var itemIndex = itemIds.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
-        var builder = new InteractionMatrixBuilder(users.Count, itemIds.Length);
-        for (var u = 0; u < rows.Length; u++)
-            foreach (var (itemId, cell) in rows[u])
-                builder.Add(u, itemIndex[itemId], options.Confidence(cell.Strength), cell.Negative ? 0f : 1f);
-        var matrix = builder.Build();
         var readMs = clock.ElapsedMilliseconds;
 
-        var lambda = options.TrainingRegularization(matrix.NonZeros, users.Count, itemIds.Length);
-        var als = await Task.Run(() => ImplicitAls.Train(matrix, options.ToAls(lambda), cancellationToken), cancellationToken);
-        var byItem = matrix.ByItem;
+        var (data, itemIds) = await Task.Run(() => Build(rows), cancellationToken);
+        var (settings, choice) = await Task.Run(() => Choose(data, options, curve, eventsAtStart), cancellationToken);
+        var fitted = await Task.Run(() => FittedModel.Fit(data, settings, options.Seed, cancellationToken), cancellationToken);
+        var byItem = data.ToMatrix(settings.Evidence, settings.Als.Alpha).ByItem;
         var model = new TrainedModel
         {
             Version = version,
             TrainedAt = DateTimeOffset.UtcNow,
-            Factors = options.Factors,
-            Regularization = lambda,
-            Alpha = options.Alpha,
+            Factors = settings.Als.Factors,
+            Regularization = settings.Als.Lambda,
+            Alpha = settings.Als.Alpha,
             ItemIds = itemIds,
             UserIds = [.. users],
-            ItemFactors = als.ItemFactors,
-            UserFactors = als.UserFactors,
+            ItemFactors = fitted.Als.ItemFactors,
+            UserFactors = fitted.Als.UserFactors,
             ItemOffsets = byItem.Offsets,
             ItemUsers = byItem.Columns,
             ItemConfidence = byItem.Confidence,
             ItemPreference = byItem.Preference,
-            Interactions = matrix.NonZeros,
+            Interactions = data.NonZeros,
             TrainingMs = clock.ElapsedMilliseconds,
             EventsAtTraining = eventsAtStart,
             UserLogLengths = lengths,
+            Settings = settings,
+            ItemItem = fitted.ItemItem,
+            Popularity = fitted.Popularity,
+            Choice = choice,
         };
-        logger.LogInformation("Trained model {Version}: {Users} users × {Items} items, {Cells} cells, λ {Lambda:F1}, read {ReadMs} ms, total {Ms} ms",
-            version, users.Count, itemIds.Length, matrix.NonZeros, lambda, readMs, model.TrainingMs);
+        logger.LogInformation("Trained model {Version}: {Users} users × {Items} items, {Cells} cells, serving {Blend} ({Reason}); read {ReadMs} ms, tuning {TuningMs} ms, total {Ms} ms",
+            version, users.Count, itemIds.Length, data.NonZeros, settings.Blend, choice.Reason, readMs, choice.TuningMs, model.TrainingMs);
         return model;
     }
 
-    private readonly record struct Cell(float Strength, bool Negative);
+    /// <summary>The cells as a <see cref="Feedback"/> over the items sorted by id, with their categories from the index.</summary>
+    private (Feedback Data, string[] ItemIds) Build(Dictionary<string, EvidenceTally>[] rows)
+    {
+        var itemIds = rows.SelectMany(r => r.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var itemIndex = new Dictionary<string, int>(itemIds.Length, StringComparer.Ordinal);
+        for (var i = 0; i < itemIds.Length; i++) itemIndex[itemIds[i]] = i;
+        var offsets = new int[rows.Length + 1];
+        for (var u = 0; u < rows.Length; u++) offsets[u + 1] = offsets[u] + rows[u].Count;
+        var columns = new int[offsets[rows.Length]];
+        var tallies = new EvidenceTally[columns.Length];
+        for (var u = 0; u < rows.Length; u++)
+        {
+            var cells = rows[u].Select(c => (Item: itemIndex[c.Key], c.Value)).OrderBy(c => c.Item).ToArray();
+            for (var j = 0; j < cells.Length; j++)
+            {
+                columns[offsets[u] + j] = cells[j].Item;
+                tallies[offsets[u] + j] = cells[j].Value;
+            }
+        }
+        var categories = ItemCategories.From([.. itemIds.Select(id => index.TryGet(id, out var record) ? (IReadOnlyList<string>)record.Categories : [])]);
+        return (new Feedback(rows.Length, itemIds.Length, offsets, columns, tallies, categories), itemIds);
+    }
+
+    /// <summary>The settings to fit: searched on a held-out part of the log, or as configured.</summary>
+    private (ModelSettings Settings, ModelChoice Choice) Choose(Feedback data, ModelOptions options, EvidenceCurve curve, long events)
+    {
+        var tuning = options.Tuning.ToOptions(curve, options.Seed);
+        if (!tuning.Enabled || events < options.Tuning.MinimumEvents)
+        {
+            var fixedSettings = tuning.Fixed(options.Defaults);
+            fixedSettings = fixedSettings with { Evidence = fixedSettings.Evidence.Normalised(data) };
+            var why = !tuning.Enabled ? "self-tuning is off (Model:Tuning:Enabled=false): the configured settings"
+                : $"{events} events, fewer than Model:Tuning:MinimumEvents ({options.Tuning.MinimumEvents}): the configured settings";
+            return (fixedSettings, Describe(fixedSettings, why, null, 0, 0, searched: false, []));
+        }
+        var result = AutoTuner.Run(data, tuning, options.Defaults, line => logger.LogDebug("Tuning: {Line}", line));
+        var candidates = result.Candidates.Select(c => new CandidateFigure(c.Family, c.Settings, Math.Round(c.Ndcg, 5), Math.Round(c.Seconds, 3))).ToArray();
+        return (result.Winner, Describe(result.Winner, result.Reason, double.IsNaN(result.WinnerNdcg) ? null : Math.Round(result.WinnerNdcg, 5),
+            result.ValidationUsers, (long)result.Elapsed.TotalMilliseconds, searched: result.ValidationUsers > 0, candidates));
+    }
+
+    private static ModelChoice Describe(ModelSettings s, string reason, double? ndcg, int users, long ms, bool searched, CandidateFigure[] candidates) => new()
+    {
+        Serving = s.Blend.ToString(),
+        Als = s.Als.ToString(),
+        ItemItem = s.ItemItem.ToString(),
+        Evidence = AutoTuner.Describe(s.Evidence),
+        Reason = reason,
+        ValidationNdcg = ndcg,
+        ValidationUsers = users,
+        TuningMs = ms,
+        Searched = searched,
+        Candidates = candidates,
+        Weights = [s.Blend.Als, s.Blend.ItemItem, s.Blend.Content, s.Blend.Popularity],
+    };
 }

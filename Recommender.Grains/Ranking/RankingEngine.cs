@@ -32,6 +32,7 @@ public sealed class RankingEngine(ItemIndex index, LiveModel live)
 
     private RankedItem[] Embedding(UserTaste taste, float[] x, RecommendQuery query, ModelSnapshot snapshot)
     {
+        if (!snapshot.Settings.Blend.IsAlsOnly) return Hybrid(taste, x, query, snapshot);
         var k = snapshot.Factors;
         var count = Math.Min(index.Count, snapshot.Capacity);
         var excluded = BitSet.Create(count);
@@ -63,6 +64,106 @@ public sealed class RankingEngine(ItemIndex index, LiveModel live)
             items[r] = ToRanked(record, r + 1, top[r].Score, explainer?.Why(top[r].Index, record));
         }
         return items;
+    }
+
+    /// <summary>
+    /// The blend the training chose (<see cref="BlendWeights"/>), scored densely over this silo's
+    /// slots with the same <see cref="HybridScorer"/> that validated it: x·y for every item, the
+    /// item-item model's Σ over the user's positive history, the content profile's mean over each
+    /// item's categories, and the training popularity, each divided by its largest value among the
+    /// items the user can be shown. The history and the profile come from the user's cells as they
+    /// are now, so every event changes the item-item and content parts at once.
+    /// </summary>
+    private RankedItem[] Hybrid(UserTaste taste, float[] x, RecommendQuery query, ModelSnapshot snapshot)
+    {
+        var k = snapshot.Factors;
+        var model = snapshot.Model!;
+        var blend = snapshot.Settings.Blend;
+        var curve = snapshot.Settings.Evidence;
+        var count = Math.Min(index.Count, snapshot.Capacity);
+        var excluded = BitSet.Create(count);
+        foreach (var itemId in taste.Items.Keys) if (index.SlotOf(itemId) is var slot and >= 0 && slot < count) BitSet.Set(excluded, slot);
+        foreach (var itemId in query.Exclude) if (index.SlotOf(itemId) is var slot and >= 0 && slot < count) BitSet.Set(excluded, slot);
+        Predicate<int>? filter = null;
+        if (query.Category is { } category)
+            filter = slot => index.At(slot) is not { } r || !r.Categories.Contains(category, StringComparer.OrdinalIgnoreCase);
+
+        var buffer = System.Buffers.ArrayPool<float>.Shared.Rent(4 * count);
+        try
+        {
+            var scores = buffer.AsSpan(0, 4 * count);
+            scores.Clear();
+            var als = scores[..count];
+            var itemItem = scores.Slice(count, count);
+            var content = scores.Slice(2 * count, count);
+            var blended = scores.Slice(3 * count, count);
+            if (blend.Als > 0f) HybridScorer.Als(snapshot.Vectors.AsSpan(0, count * k), k, x, als);
+            if (blend.ItemItem > 0f && model.ItemItem is { } neighbours) AddItemItem(taste, snapshot, neighbours, itemItem, count);
+            if (blend.Content > 0f) AddContent(taste, curve, snapshot.Settings.ContentSaturation, content, count);
+            HybridScorer.Blend(blend, blend.Als > 0f ? als : default, itemItem, content, snapshot.Popularity.AsSpan(0, Math.Min(count, snapshot.Popularity.Length)), excluded, blended);
+
+            var disliked = DislikedSlots(taste, count);
+            var candidates = disliked.Count == 0 ? query.K : 3 * query.K + 20;
+            var top = HybridScorer.Top(blended, candidates, excluded, filter);
+            if (disliked.Count > 0) top = PushDownNeighbours(top, disliked, snapshot, query.K);
+            var explainer = query.Explain ? new EmbeddingExplainer(taste, index, snapshot) : null;
+            var items = new RankedItem[top.Length];
+            for (var r = 0; r < top.Length; r++)
+            {
+                var record = index.At(top[r].Index)!;
+                items[r] = ToRanked(record, r + 1, top[r].Score, explainer?.Why(top[r].Index, record));
+            }
+            return items;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>scores[slot] += Σ_{j ∈ positive history} W[j, item of slot] (binary history, as validated).</summary>
+    private void AddItemItem(UserTaste taste, ModelSnapshot snapshot, ItemNeighbours neighbours, Span<float> scores, int count)
+    {
+        foreach (var (itemId, affinity) in taste.Items)
+        {
+            if (affinity.Negative || index.SlotOf(itemId) is not (var slot and >= 0) || slot >= snapshot.ItemOfSlot.Length) continue;
+            var item = snapshot.ItemOfSlot[slot];
+            if (item < 0 || item >= neighbours.Items) continue;
+            var columns = neighbours.Neighbours(item);
+            var weights = neighbours.NeighbourWeights(item);
+            for (var e = 0; e < columns.Length; e++)
+            {
+                var target = snapshot.SlotOfItem[columns[e]];
+                if ((uint)target < (uint)count) scores[target] += weights[e];
+            }
+        }
+    }
+
+    /// <summary>The content source: the user's signed strength per category (shared among an item's categories), then each item's mean over its own.</summary>
+    private void AddContent(UserTaste taste, EvidenceCurve curve, float saturation, Span<float> scores, int count)
+    {
+        var categories = live.Categories;
+        var profile = new float[Math.Max(1, categories.Count)];
+        var amountScale = 1f;
+        if (curve.RelativeAmounts)
+        {
+            var tallies = new EvidenceTally[taste.Items.Count];
+            var t = 0;
+            foreach (var affinity in taste.Items.Values) tallies[t++] = affinity.Tally;
+            amountScale = EvidenceCurve.AmountScale(tallies);
+        }
+        var slots = new int[taste.Items.Count];
+        var signed = new float[taste.Items.Count];
+        var n = 0;
+        foreach (var (itemId, affinity) in taste.Items)
+        {
+            if (index.SlotOf(itemId) is not (var slot and >= 0)) continue;
+            var strength = curve.Strength(affinity.Tally, amountScale);
+            slots[n] = slot;
+            signed[n++] = affinity.Negative ? -strength : strength;
+        }
+        CategoryProfile.Build(profile, categories, slots.AsSpan(0, n), signed.AsSpan(0, n), saturation);
+        CategoryProfile.Score(categories, profile, scores[..count]);
     }
 
     /// <summary>How hard a disliked item's neighbours are pushed down, as a share of the best score.</summary>

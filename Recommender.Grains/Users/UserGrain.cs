@@ -48,6 +48,12 @@ public sealed class UserGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // A snapshot of an earlier layout is rebuilt from the log, the truth (its cells lack their tallies).
+        if (State.Format < UserState.CurrentFormat)
+        {
+            if (State.LogPosition > 0) state.State = new UserState();
+            State.Format = UserState.CurrentFormat;
+        }
         // The snapshot may lag the log (it is written debounced): replay what came after it.
         var pending = await log.ReadAsync(UserId, State.LogPosition);
         for (var i = 0; i < pending.Length; i++) Apply(InteractionEvent.Decode(pending[i]), State.LogPosition + i + 1);
@@ -269,6 +275,10 @@ public sealed class UserGrain(
         var items = State.Items;
         var position = State.LogPosition;
         var count = items.Count;
+        var curve = snapshot.Settings.Evidence;
+        var alpha = snapshot.Settings.Als.Alpha;
+        var amountScale = curve.RelativeAmounts ? AmountScale() : 1f;
+        var recency = RecencyWeights.For(_model.UserRecencyHalfLife);
         var slots = ArrayPool<int>.Shared.Rent(count);
         var weights = ArrayPool<float>.Shared.Rent(2 * count);
         var confidence = weights.AsSpan(0, count);
@@ -281,12 +291,13 @@ public sealed class UserGrain(
                 CollectionsMarshal.GetValueRefOrNullRef(items, itemId).IndexSlot = slot + 1;
             if (slot < 0 || slot >= snapshot.Capacity) continue;
             slots[n] = slot;
-            confidence[n] = Confidence(affinity, position);
-            preference[n] = affinity.Negative ? 0f : 1f;
+            var tally = affinity.Tally;
+            confidence[n] = recency.Confidence(alpha * curve.Strength(tally, amountScale), position - affinity.LastPosition);
+            preference[n] = EvidenceCurve.Preference(tally);
             n++;
         }
         FoldIn.User(x, snapshot.Vectors, k, snapshot.ItemGram, slots.AsSpan(0, n), confidence[..n], preference[..n],
-            _model.OnlineRegularization, cgSteps);
+            snapshot.Settings.Als.RowLambda(n) * _model.OnlineRegularizationScale, cgSteps);
         ArrayPool<int>.Shared.Return(slots);
         ArrayPool<float>.Shared.Return(weights);
         live.ReplaceUserVector(before, x, model.Version);
@@ -295,52 +306,23 @@ public sealed class UserGrain(
         return true;
     }
 
-    /// <summary>
-    /// c = 1 + α·s, the extra (c − 1) halved for every <see cref="ModelOptions.UserRecencyHalfLife"/>
-    /// later events when set. An extra decayed below <see cref="NegligibleExtraConfidence"/> counts as
-    /// 0: its (c − 1)·y yᵀ term is 10⁻³·y yᵀ next to λ = 15 on the diagonal, and c = 1 lets the CG
-    /// steps skip the item (FoldIn's A·p loop) — for a user with hundreds of items, most of them.
-    /// </summary>
-    private float Confidence(ItemAffinity affinity, long position)
+    /// <summary>The user's median amount over its cells (the scale of relative amounts).</summary>
+    private float AmountScale()
     {
-        var extra = _model.Alpha * affinity.Strength;
-        if (_model.UserRecencyHalfLife > 0) extra *= RecencyWeight(position - affinity.LastPosition);
-        return extra < NegligibleExtraConfidence ? 1f : 1f + extra;
+        var tallies = new EvidenceTally[State.Items.Count];
+        var i = 0;
+        foreach (var affinity in State.Items.Values) tallies[i++] = affinity.Tally;
+        return EvidenceCurve.AmountScale(tallies);
     }
 
-    private const float NegligibleExtraConfidence = 1e-3f;
-
-    /// <summary>2^(−Δ/h) for Δ later events, tabulated (Δ is an integer): a pow per item and fit was 2 % of a batch ingest.</summary>
-    private float RecencyWeight(long eventsSince)
+    private UserCell? CellFor(string itemId, ModelSnapshot snapshot)
     {
-        var table = _recencyWeights;
-        if (table is null || table.HalfLife != _model.UserRecencyHalfLife)
-            _recencyWeights = table = new RecencyTable(_model.UserRecencyHalfLife);
-        return eventsSince < table.Weights.Length ? table.Weights[Math.Max(0, eventsSince)] : 0f;
+        if (!State.Items.TryGetValue(itemId, out var affinity) || State.Embedding is not { } x) return null;
+        var curve = snapshot.Settings.Evidence;
+        var strength = curve.Strength(affinity.Tally, curve.RelativeAmounts ? AmountScale() : 1f);
+        // The live array, not a copy: see ItemRow for why the item step wants later re-fits too.
+        return new UserCell(UserId, x, 1f + snapshot.Settings.Als.Alpha * strength, EvidenceCurve.Preference(affinity.Tally), snapshot.Version);
     }
-
-    /// <summary>Shared by every user grain of the process (the half-life is a process-wide setting).</summary>
-    private static RecencyTable? _recencyWeights;
-
-    private sealed class RecencyTable
-    {
-        public RecencyTable(float halfLife)
-        {
-            HalfLife = halfLife;
-            // Beyond 40 half-lives the weight is below 10⁻¹² and the extra confidence negligible.
-            Weights = new float[(int)Math.Ceiling(40 * halfLife) + 1];
-            for (var i = 0; i < Weights.Length; i++) Weights[i] = MathF.Pow(2f, -i / halfLife);
-        }
-
-        public float HalfLife { get; }
-        public float[] Weights { get; }
-    }
-
-    private UserCell? CellFor(string itemId, ModelSnapshot snapshot) =>
-        State.Items.TryGetValue(itemId, out var affinity) && State.Embedding is { } x
-            // The live array, not a copy: see ItemRow for why the item step wants later re-fits too.
-            ? new UserCell(UserId, x, _model.Confidence(affinity.Strength), affinity.Negative ? 0f : 1f, snapshot.Version)
-            : null;
 
     /// <summary>Folds one event into the statistics, the per-item aggregate and the category taste.</summary>
     private void Apply(InteractionEvent e, long position)
@@ -356,6 +338,9 @@ public sealed class UserGrain(
         affinity.LastAt = Math.Max(affinity.LastAt, e.Timestamp);
         affinity.Negative = !weight.Positive;
         affinity.LastPosition = position;
+        var tally = affinity.Tally;
+        tally.Add((EvidenceKind)e.Type, e.Value, !weight.Positive);
+        affinity.Tally = tally;
         s.Items[e.ItemId] = affinity;
         if (s.Items.Count > _options.MaxItemsPerUser) DropOldestItem(s);
 

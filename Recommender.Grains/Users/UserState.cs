@@ -29,6 +29,13 @@ public sealed class UserState
     [Id(9)] public List<string> RecentEventIds { get; set; } = [];
     /// <summary>The most recent events, oldest first (for the profile).</summary>
     [Id(10)] public List<InteractionEvent> Recent { get; set; } = [];
+    /// <summary>
+    /// The layout of <see cref="Items"/>: 2 since cells keep their raw evidence tally. A snapshot of
+    /// an earlier layout is dropped on activation and the user rebuilt from the log (its truth).
+    /// </summary>
+    [Id(11)] public int Format { get; set; }
+
+    public const int CurrentFormat = 2;
 
     public int TotalEvents => Counts.Sum();
 }
@@ -37,7 +44,7 @@ public sealed class UserState
 [GenerateSerializer, Alias("reco.ItemAffinity")]
 public struct ItemAffinity
 {
-    /// <summary>Summed strength s of the evidence; the ALS confidence is c = 1 + α·s.</summary>
+    /// <summary>Summed strength of the single events (for explanations and the export); the model's confidence comes from <see cref="Tally"/>.</summary>
     [Id(0)] public float Strength;
     /// <summary>Unix milliseconds of the latest interaction.</summary>
     [Id(1)] public long LastAt;
@@ -50,4 +57,15 @@ public struct ItemAffinity
     /// Not persisted: slots are per silo. Saves a dictionary lookup per item and fit.
     /// </summary>
     [NonSerialized] public int IndexSlot;
+    /// <summary>The packed <see cref="EvidenceTally"/> (counts per kind, latest rating, sign).</summary>
+    [Id(4)] public ulong Evidence;
+    /// <summary>The summed amounts (play counts, quantities) of the tally.</summary>
+    [Id(5)] public float Amount;
+
+    /// <summary>The raw evidence of this cell, which the installed model's curve turns into a confidence.</summary>
+    public Learning.EvidenceTally Tally
+    {
+        readonly get => new(Evidence, Amount);
+        set { Evidence = value.Packed; Amount = value.Amount; }
+    }
 }

@@ -97,9 +97,11 @@ public sealed class OnlineAls
             float[]? decayed = null;
             if (UserRecencyHalfLife > 0f)
             {
+                // The service's rule (RecencyWeights): here every cell is one event, so a cell's row
+                // position counts the user's later events.
+                var recency = RecencyWeights.For(UserRecencyHalfLife);
                 decayed = System.Buffers.ArrayPool<float>.Shared.Rent(row.Count);
-                for (int j = 0; j < row.Count; j++)
-                    decayed[j] = 1f + (conf[j] - 1f) * MathF.Pow(2f, -(row.Count - 1 - j) / UserRecencyHalfLife);
+                for (int j = 0; j < row.Count; j++) decayed[j] = recency.Confidence(conf[j] - 1f, row.Count - 1 - j);
                 conf = decayed.AsSpan(0, row.Count);
             }
             FoldIn.User(x, Model.ItemFactors, k, _itemGram, row.Columns, conf, row.Preference, RowLambda(row.Count), CgSteps);

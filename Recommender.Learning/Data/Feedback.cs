@@ -110,7 +110,7 @@ public sealed class Feedback
 }
 
 /// <summary>Items' categories as small integer ids (CSR: item i has Ids[Offsets[i]..Offsets[i+1])).</summary>
-public sealed class ItemCategories(int items, int[] offsets, int[] ids, string[] names)
+public sealed class ItemCategories(int items, int[] offsets, int[] ids, string[] names) : ICategorySource
 {
     public int Items { get; } = items;
     public int[] Offsets { get; } = offsets;

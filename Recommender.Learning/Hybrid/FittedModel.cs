@@ -20,7 +20,7 @@ public sealed class FittedModel
 
     /// <summary>The sources of this model's blend over <paramref name="data"/> (for <see cref="ValidationSet.Blends"/>).</summary>
     public FittedSources Sources(Feedback data) =>
-        new(Als, ItemItem, data.Categories is { Any: true } categories ? categories : null, Settings.Evidence, Popularity);
+        new(Als, ItemItem, data.Categories is { Any: true } categories ? categories : null, Settings.Evidence, Popularity, Settings.ContentSaturation);
 
     public static float[] PopularityScores(Feedback data)
     {

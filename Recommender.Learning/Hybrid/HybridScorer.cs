@@ -16,25 +16,26 @@ public static class HybridScorer
     }
 
     /// <summary>
-    /// dest = Σ_s w_s · source_s / max_s, the maxima taken over the items not excluded (a source whose
-    /// maximum is not positive contributes nothing). Sources may be empty (weight ignored).
+    /// dest = Σ_s w_s · source_s / σ_s with the scales of <paramref name="w"/>; a source without a
+    /// scale is divided by its best score over the items not excluded (a source whose divisor is not
+    /// positive contributes nothing). Sources may be empty (weight ignored).
     /// </summary>
     public static void Blend(BlendWeights w, ReadOnlySpan<float> als, ReadOnlySpan<float> itemItem, ReadOnlySpan<float> content,
         ReadOnlySpan<float> popularity, ReadOnlySpan<ulong> exclude, Span<float> dest)
     {
         dest.Clear();
-        AddNormalised(dest, als, w.Als, exclude);
-        AddNormalised(dest, itemItem, w.ItemItem, exclude);
-        AddNormalised(dest, content, w.Content, exclude);
-        AddNormalised(dest, popularity, w.Popularity, exclude);
+        AddNormalised(dest, als, w.Als, w.Scales.Als, exclude);
+        AddNormalised(dest, itemItem, w.ItemItem, w.Scales.ItemItem, exclude);
+        AddNormalised(dest, content, w.Content, w.Scales.Content, exclude);
+        AddNormalised(dest, popularity, w.Popularity, w.Scales.Popularity, exclude);
     }
 
-    public static void AddNormalised(Span<float> dest, ReadOnlySpan<float> source, float weight, ReadOnlySpan<ulong> exclude)
+    public static void AddNormalised(Span<float> dest, ReadOnlySpan<float> source, float weight, float scale, ReadOnlySpan<ulong> exclude)
     {
         if (weight == 0f || source.IsEmpty) return;
-        var max = MaxIncluded(source, exclude);
-        if (!(max > 0f)) return;
-        TensorPrimitives.MultiplyAdd(source[..dest.Length], weight / max, dest, dest);
+        var divisor = scale > 0f ? scale : MaxIncluded(source, exclude);
+        if (!(divisor > 0f)) return;
+        TensorPrimitives.MultiplyAdd(source[..dest.Length], weight / divisor, dest, dest);
     }
 
     /// <summary>The largest score among items whose bit is not set.</summary>

@@ -38,4 +38,6 @@ public sealed record ModelSettings
     public AlsSettings Als { get; init; } = new();
     public ItemItemSettings ItemItem { get; init; } = ItemItemSettings.None;
     public BlendWeights Blend { get; init; } = BlendWeights.AlsOnly;
+    /// <summary>τ of the content profile's saturation (<see cref="CategoryProfile"/>).</summary>
+    public float ContentSaturation { get; init; } = 1f;
 }

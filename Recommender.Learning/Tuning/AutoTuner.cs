@@ -43,11 +43,12 @@ public static class AutoTuner
         var (itemItem, itemItemSettings, itemItemNdcg) = SearchItemItem(train, validation, options, Report, cancellationToken);
 
         var categories = train.Categories is { Any: true } c ? c : null;
-        var sources = new FittedSources(als, itemItem, categories, curve, popularity);
+        var saturation = categories is null ? 1f : SearchSaturation(validation, categories, curve, popularity, Report);
+        var sources = new FittedSources(als, itemItem, categories, curve, popularity, saturation);
         var blends = BlendSearch(validation, sources, options, Report);
         var (blend, blendNdcg) = blends;
 
-        var winner = new ModelSettings { Evidence = curve, Als = alsSettings, ItemItem = itemItemSettings, Blend = blend };
+        var winner = new ModelSettings { Evidence = curve, Als = alsSettings, ItemItem = itemItemSettings, Blend = blend, ContentSaturation = saturation };
         var popularityNdcg = scores[0].Ndcg;
         var reason = blend.IsAlsOnly
             ? $"ALS alone scored best on validation ({alsNdcg:0.0000}; best item-item {itemItemNdcg:0.0000}, popularity {popularityNdcg:0.0000})"
@@ -281,10 +282,26 @@ public static class AutoTuner
         return best;
     }
 
+    /// <summary>τ of the content profile's saturation, by the content source alone on validation (0 = shares instead).</summary>
+    private static float SearchSaturation(ValidationSet validation, ItemCategories categories, EvidenceCurve curve, float[] popularity, Action<string, string, double, double> report)
+    {
+        var best = (Tau: 1f, Ndcg: double.NegativeInfinity);
+        foreach (var tau in new[] { 1f, 0.5f, 2f, 4f, 0f })
+        {
+            var watch = Stopwatch.StartNew();
+            var ndcg = validation.Blends(new FittedSources(null, null, categories, curve, popularity, tau), [new BlendWeights(0f, 0f, 1f, 0f)])[0].Ndcg;
+            report("content", tau == 0f ? "category shares" : $"saturation τ {tau:0.##}", ndcg, watch.Elapsed.TotalSeconds);
+            if (ndcg > best.Ndcg + 1e-9) best = (tau, ndcg);
+        }
+        return best.Tau;
+    }
+
     private static (BlendWeights Blend, double Ndcg) BlendSearch(ValidationSet validation, FittedSources sources, TuningOptions o, Action<string, string, double, double> report)
     {
-        if (o.Blend is { } fixedBlend)
+        var scales = validation.Scales(sources);
+        if (o.Blend is { } configured)
         {
+            var fixedBlend = configured.WithScales(scales);
             var ndcg = validation.Blends(sources, [fixedBlend])[0].Ndcg;
             report("blend", $"{fixedBlend} (configured)", ndcg, 0);
             return (fixedBlend, ndcg);
@@ -297,22 +314,22 @@ public static class AutoTuner
         {
             var w = step / 10f;
             if (!hasItemItem && step < 10) break;
-            first.Add(new BlendWeights(w, 1f - w, 0f, 0f));
+            first.Add(new BlendWeights(w, 1f - w, 0f, 0f, scales));
         }
-        if (hasContent) first.Add(new BlendWeights(0f, 0f, 1f, 0f));
+        if (hasContent) first.Add(new BlendWeights(0f, 0f, 1f, 0f, scales));
         var firstScores = validation.Blends(sources, first).Select(r => r.Ndcg).ToArray();
         for (var b = 0; b < first.Count; b++)
             if (first[b].Als is 0f or 1f || first[b].Content == 1f) report("blend", first[b].ToString(), firstScores[b], 0);
         var bestPair = Best(first, firstScores, b => b.Content == 0f);
 
         var second = new List<BlendWeights>();
-        float[] contentShares = hasContent ? [0f, 0.05f, 0.1f, 0.2f, 0.3f, 0.5f, 0.7f] : [0f];
+        float[] contentShares = hasContent ? [0f, 0.05f, 0.1f, 0.2f, 0.3f, 0.5f, 0.7f, 0.85f, 0.95f] : [0f];
         foreach (var c in contentShares)
             foreach (var p in new[] { 0f, 0.05f, 0.1f, 0.2f })
             {
                 if (c + p >= 1f) continue;
                 var rest = 1f - c - p;
-                second.Add(new BlendWeights(bestPair.Als * rest, bestPair.ItemItem * rest, c, p));
+                second.Add(new BlendWeights(bestPair.Als * rest, bestPair.ItemItem * rest, c, p, scales));
             }
         var secondScores = validation.Blends(sources, second).Select(r => r.Ndcg).ToArray();
         var all = first.Concat(second).ToList();
@@ -332,6 +349,6 @@ public static class AutoTuner
         return blends[best];
     }
 
-    internal static string Describe(EvidenceCurve c) =>
+    public static string Describe(EvidenceCurve c) =>
         $"rating^{c.RatingExponent:0.##}, {(c.RelativeAmounts ? "relative " : "")}amount^{c.AmountExponent:0.##}, kinds^{c.Sharpness:0.##}";
 }

@@ -56,7 +56,7 @@ public sealed class ValidationSet
     });
 
     /// <summary>
-    /// Mean NDCG@K of each blend in <paramref name="blends"/>, in one pass: every source is computed
+    /// Mean scores of each blend in <paramref name="blends"/>, in one pass: every source is computed
     /// once per user, then each blend ranks from them.
     /// </summary>
     public RankingScores[] Blends(FittedSources sources, IReadOnlyList<BlendWeights> blends)
@@ -65,27 +65,11 @@ public sealed class ValidationSet
         var perUser = new RankingScores[_users.Length * blends.Count];
         Parallel.For(0, _users.Length, () => new float[5 * n], (t, _, scratch) =>
         {
-            var u = _users[t];
-            var buffer = scratch.AsSpan();
-            var als = buffer[..n];
-            var itemItem = buffer.Slice(n, n);
-            var content = buffer.Slice(2 * n, n);
-            var blended = buffer.Slice(3 * n, n);
-            var profile = buffer.Slice(4 * n, n);
-            if (sources.Als is { } model) HybridScorer.Als(model.ItemFactors, model.Factors, model.UserVector(u), als); else als.Clear();
-            itemItem.Clear();
-            sources.ItemItem?.Accumulate(_history[t], default, itemItem);
-            if (sources.Categories is { } categories && categories.Count <= n)
-            {
-                var p = profile[..categories.Count];
-                CategoryProfile.Of(Train, u, sources.Curve, p);
-                CategoryProfile.Score(categories.Offsets, categories.Ids, p, content);
-            }
-            else content.Clear();
+            Sources(t, sources, scratch, out var als, out var itemItem, out var content);
+            var blended = scratch.AsSpan(3 * n, n);
             for (var b = 0; b < blends.Count; b++)
             {
-                HybridScorer.Blend(blends[b], als, sources.ItemItem is null ? default : itemItem, sources.Categories is null ? default : content,
-                    sources.Popularity, _seen[t], blended);
+                HybridScorer.Blend(blends[b], als, itemItem, content, sources.Popularity, _seen[t], blended);
                 perUser[t * blends.Count + b] = Score(HybridScorer.Top(blended, K, _seen[t]), _targets[t]);
             }
             return scratch;
@@ -99,6 +83,58 @@ public sealed class ValidationSet
             totals[b] = mean.Mean;
         }
         return totals;
+    }
+
+    /// <summary>
+    /// σ of each source (<see cref="BlendWeights"/>): the median over the validated users of the
+    /// source's best score among the items each user can be shown.
+    /// </summary>
+    public SourceScales Scales(FittedSources sources)
+    {
+        var n = Train.Items;
+        var maxima = new float[_users.Length * 4];
+        Parallel.For(0, _users.Length, () => new float[5 * n], (t, _, scratch) =>
+        {
+            Sources(t, sources, scratch, out var als, out var itemItem, out var content);
+            maxima[4 * t] = als.IsEmpty ? 0f : HybridScorer.MaxIncluded(als, _seen[t]);
+            maxima[4 * t + 1] = itemItem.IsEmpty ? 0f : HybridScorer.MaxIncluded(itemItem, _seen[t]);
+            maxima[4 * t + 2] = content.IsEmpty ? 0f : HybridScorer.MaxIncluded(content, _seen[t]);
+            maxima[4 * t + 3] = HybridScorer.MaxIncluded(sources.Popularity, _seen[t]);
+            return scratch;
+        }, _ => { });
+        float Median(int s)
+        {
+            var values = Enumerable.Range(0, _users.Length).Select(t => maxima[4 * t + s]).Where(v => v > 0f && float.IsFinite(v)).Order().ToArray();
+            return values.Length == 0 ? 0f : values[values.Length / 2];
+        }
+        return new SourceScales(Median(0), Median(1), Median(2), Median(3));
+    }
+
+    /// <summary>The sources of validated user <paramref name="t"/> in the first three n-blocks of <paramref name="scratch"/> (empty when absent).</summary>
+    private void Sources(int t, FittedSources sources, float[] scratch, out Span<float> als, out Span<float> itemItem, out Span<float> content)
+    {
+        var n = Train.Items;
+        var u = _users[t];
+        var buffer = scratch.AsSpan();
+        als = buffer[..n];
+        itemItem = buffer.Slice(n, n);
+        content = buffer.Slice(2 * n, n);
+        var profile = buffer.Slice(4 * n, n);
+        if (sources.Als is { } model) HybridScorer.Als(model.ItemFactors, model.Factors, model.UserVector(u), als);
+        if (sources.ItemItem is { } neighbours)
+        {
+            itemItem.Clear();
+            neighbours.Accumulate(_history[t], default, itemItem);
+        }
+        if (sources.Categories is { } categories && categories.Count <= n)
+        {
+            var p = profile[..categories.Count];
+            CategoryProfile.Of(Train, u, sources.Curve, sources.Saturation, p);
+            CategoryProfile.Score(categories, p, content);
+        }
+        if (sources.Als is null) als = default;
+        if (sources.ItemItem is null) itemItem = default;
+        if (sources.Categories is not { } c || c.Count > n) content = default;
     }
 
     private RankingScores Evaluate(Func<int, int, Span<float>, ScoredItem[]> rank)
@@ -123,4 +159,4 @@ public sealed class ValidationSet
 }
 
 /// <summary>The sources a blend draws on, for <see cref="ValidationSet.Blends"/>.</summary>
-public sealed record FittedSources(AlsModel? Als, ItemNeighbours? ItemItem, ItemCategories? Categories, EvidenceCurve Curve, float[] Popularity);
+public sealed record FittedSources(AlsModel? Als, ItemNeighbours? ItemItem, ItemCategories? Categories, EvidenceCurve Curve, float[] Popularity, float Saturation = 1f);

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using Recommender.Client.Api;
+using Recommender.Client.Simulation;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -8,7 +8,7 @@ namespace Recommender.Client.Commands;
 public sealed class SimulateSettings : RecoSettings
 {
     [CommandOption("--users <N>")]
-    [Description("Number of taste bots. Default 5.")]
+    [Description("Number of taste bots (distinct tastes). Default 5.")]
     [DefaultValue(5)]
     public int Users { get; set; } = 5;
 
@@ -24,128 +24,60 @@ public sealed class SimulateSettings : RecoSettings
     [CommandOption("--quiet")]
     [Description("Only the summary table, not a line per interaction.")]
     public bool Quiet { get; set; }
+
+    public override ValidationResult Validate() =>
+        Users is < 1 or > 100 ? ValidationResult.Error("--users must be 1–100.")
+        : Events is < 1 or > 1000 ? ValidationResult.Error("--events must be 1–1000.")
+        : base.Validate();
 }
 
 /// <summary>
-/// <c>reco simulate</c>: taste bots. Each has two hidden favourite categories; at each step it takes its
-/// top 10, acts on an item of its taste when there is one (like, rating 4–5, sometimes a view), else views
-/// a random catalog item of its taste. After each interaction: precision@10 of its ranking against its
-/// taste (share of the top 10 having a favourite category).
+/// <c>reco simulate</c>: taste bots (<see cref="TasteBot"/>, the simulator page's rules) against a
+/// running service. Prints each interaction with the bot's precision@10 before it, then per bot the
+/// path (start, after 5, after 20, end), when its taste was used up, and the median precision@10
+/// from interaction 10 on while its taste lasted.
 /// </summary>
 public sealed class SimulateCommand : RecoCommand<SimulateSettings>
 {
-    private const int K = 10;
-
     protected override async Task<int> RunAsync(SimulateSettings s, CancellationToken ct)
     {
         using var client = s.CreateClient();
-        var random = s.Seed is { } seed ? new Random(seed) : new Random();
-
-        var catalog = new List<Item>();
-        await foreach (var item in client.ListAllItemsAsync(sort: ItemSort.Id, pageSize: 500, max: 20_000, ct: ct))
+        var seed = s.Seed ?? Random.Shared.Next();
+        var run = Guid.NewGuid().ToString("N")[..6];
+        List<TasteBot> bots;
+        try
         {
-            if (item.Categories is { Count: > 0 })
+            bots = await TasteBots.RunAsync(client, s.Users, s.Events, seed, run, (bot, evt, precision) =>
             {
-                catalog.Add(item);
-            }
+                if (!s.Quiet)
+                    AnsiConsole.MarkupLineInterpolated(
+                        $"{bot.UserId} #{bot.Interactions,-3} {evt.Type,-6}{(evt.Value is { } v ? $" {v}" : "  ")} {evt.ItemId,-10} (P@10 before: [bold]{precision:0.00}[/], {bot.UnseenTasteItems} of its taste unseen)");
+            }, ct);
         }
-
-        var categories = catalog.SelectMany(i => i.Categories!).CountBy(c => c).Where(p => p.Value >= 5).Select(p => p.Key).Order().ToList();
-        if (categories.Count < 2)
+        catch (InvalidOperationException e)
         {
-            AnsiConsole.MarkupLine("[red]The catalog needs items in at least two categories (import MovieLens first).[/]");
+            AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/] (start the service with its demo catalogue, or import a catalogue with categories).");
             return 1;
         }
 
-        var run = Guid.NewGuid().ToString("N")[..6];
-        var bots = Enumerable.Range(0, s.Users).Select(i =>
-        {
-            var taste = categories.OrderBy(_ => random.Next()).Take(2).ToHashSet(StringComparer.Ordinal);
-            return new Bot($"sim-{run}-{i}", taste, catalog.Where(c => c.Categories!.Any(taste.Contains)).Select(c => c.ItemId).ToList());
-        }).ToList();
-
-        AnsiConsole.MarkupLineInterpolated($"{bots.Count} bots × {s.Events} interactions on {s.BaseUri.AbsoluteUri}, {catalog.Count:N0} items in {categories.Count} categories");
+        var table = new Table().Border(TableBorder.Rounded).Title($"taste precision@10 (share of the top 10 in a favourite category), seed {seed}");
+        table.AddColumns("bot", "taste", "start", "after 5", "after 20", "end", "taste used up at");
         foreach (var bot in bots)
         {
-            AnsiConsole.MarkupLineInterpolated($"  [blue]{bot.UserId}[/] likes [bold]{string.Join(" + ", bot.Taste)}[/]");
-        }
-
-        for (var step = 1; step <= s.Events; step++)
-        {
-            foreach (var bot in bots)
-            {
-                var top = await client.GetRecommendationsAsync(bot.UserId, K, ct: ct);
-                bot.Record(Precision(top.Items, bot.Taste));
-                var evt = bot.Choose(top.Items, random);
-                await client.PostEventAsync(evt, ct);
-                var after = await client.GetRecommendationsAsync(bot.UserId, K, ct: ct);
-                var precision = Precision(after.Items, bot.Taste);
-                bot.Record(precision);
-                bot.Strategy = after.Strategy;
-                if (!s.Quiet)
-                {
-                    AnsiConsole.MarkupLineInterpolated(
-                        $"step {step,3} {bot.UserId} {evt.Type,-6}{(evt.Value is { } v ? $" {v}" : "  ")} {evt.ItemId,-10} → P@10 [bold]{precision:0.00}[/] [grey]({after.Strategy})[/]");
-                }
-            }
-        }
-
-        var table = new Table().Border(TableBorder.Rounded).Title("taste precision@10 (share of the top 10 in a favourite category)");
-        table.AddColumns("bot", "taste", "start", "after 5", "after 20", "end", "strategy");
-        foreach (var bot in bots)
-        {
+            var usedUp = bot.Path.FirstOrDefault(p => p.UnseenTaste < TasteBot.K);
             table.AddRow(
                 Markup.Escape(bot.UserId),
                 Markup.Escape(string.Join(" + ", bot.Taste)),
-                bot.PrecisionAt(0),
-                bot.PrecisionAfter(5),
-                bot.PrecisionAfter(20),
-                bot.PrecisionAfter(s.Events),
-                Markup.Escape(bot.Strategy ?? "?"));
+                At(bot, 0), At(bot, 5), At(bot, 20), bot.Path.Count > 0 ? $"{bot.Path[^1].Precision:0.00}" : "—",
+                usedUp is null ? "—" : $"interaction {usedUp.Interactions}");
         }
-
         AnsiConsole.Write(table);
+        var (median, readings, below) = TasteBots.Summarise(bots);
+        AnsiConsole.MarkupLineInterpolated(
+            $"median precision@10 from interaction 10 on, while a bot's taste lasts: [bold]{median:0.00}[/] over {readings} readings; below 0.5: {below.Count}");
         return 0;
     }
 
-    /// <summary>Share of the K slots holding an item with a favourite category.</summary>
-    public static double Precision(IReadOnlyList<RecommendedItem> items, IReadOnlySet<string> taste) =>
-        (double)items.Take(K).Count(i => i.Categories?.Any(taste.Contains) == true) / K;
-
-    private sealed class Bot(string userId, HashSet<string> taste, List<string> tasteCatalog)
-    {
-        private readonly List<double> _precisions = []; // [before step 1, after step 1, before step 2, after step 2, ...]
-        private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
-
-        public string UserId { get; } = userId;
-
-        public HashSet<string> Taste { get; } = taste;
-
-        public string? Strategy { get; set; }
-
-        public void Record(double precision) => _precisions.Add(precision);
-
-        public string PrecisionAt(int index) => index < _precisions.Count ? _precisions[index].ToString("0.00") : "—";
-
-        public string PrecisionAfter(int step) => PrecisionAt(2 * step - 1);
-
-        public InteractionEvent Choose(IReadOnlyList<RecommendedItem> top, Random random)
-        {
-            var liked = top.Where(i => i.Categories?.Any(Taste.Contains) == true && !_touched.Contains(i.ItemId)).ToList();
-            if (liked.Count > 0)
-            {
-                var pick = liked[random.Next(liked.Count)].ItemId;
-                _touched.Add(pick);
-                var roll = random.NextDouble();
-                return roll < 0.45 ? new InteractionEvent(UserId, pick, EventTypes.Like)
-                    : roll < 0.85 ? new InteractionEvent(UserId, pick, EventTypes.Rating, random.Next(4, 6))
-                    : new InteractionEvent(UserId, pick, EventTypes.View);
-            }
-
-            var fresh = tasteCatalog.Where(id => !_touched.Contains(id)).ToList();
-            var item = fresh.Count > 0 ? fresh[random.Next(fresh.Count)] : tasteCatalog[random.Next(tasteCatalog.Count)];
-            _touched.Add(item);
-            return new InteractionEvent(UserId, item, EventTypes.View);
-        }
-    }
+    private static string At(TasteBot bot, int interactions) =>
+        bot.Path.FirstOrDefault(p => p.Interactions == interactions) is { } step ? $"{step.Precision:0.00}" : "—";
 }

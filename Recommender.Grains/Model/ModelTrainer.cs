@@ -49,7 +49,8 @@ public sealed class ModelTrainer(
         var readMs = clock.ElapsedMilliseconds;
 
         var (data, itemIds) = await Task.Run(() => Build(rows), cancellationToken);
-        var (settings, choice) = await Task.Run(() => Choose(data, options, curve, eventsAtStart), cancellationToken);
+        // The events read, not the counters (those are flushed once a second and may lag a fresh import).
+        var (settings, choice) = await Task.Run(() => Choose(data, options, curve, lengths.Sum(l => (long)l)), cancellationToken);
         var fitted = await Task.Run(() => FittedModel.Fit(data, settings, options.Seed, cancellationToken), cancellationToken);
         var byItem = data.ToMatrix(settings.Evidence, settings.Als.Alpha).ByItem;
         var model = new TrainedModel

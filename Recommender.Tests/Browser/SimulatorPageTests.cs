@@ -63,9 +63,13 @@ public sealed class SimulatorPageTests(SimulatorPageTests.Site site) : IClassFix
     public async Task Taste_bots_run_and_chart_their_precision()
     {
         // RECO_UPDATE_SCREENSHOT=1 makes this run docs/screenshot.png: a user with a few interactions
-        // and a longer bot run, so the chart shows the lines climbing.
+        // and the acceptance run of the demonstration (10 bots × 30 interactions), whose summary line
+        // must then show what TasteBotTests asserts through the API.
         var forDocs = Environment.GetEnvironmentVariable("RECO_UPDATE_SCREENSHOT") == "1";
-        var (bots, steps) = forDocs ? (5, 25) : (2, 5);
+        var (bots, steps) = forDocs ? (10, 30) : (2, 5);
+        // The demo catalogue's first model (the bots are meant to meet a trained, self-tuned service).
+        await Eventually.Get(async () => (await site.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/model")).GetProperty("version").GetInt64(),
+            version => version >= 1, TimeSpan.FromSeconds(90), "the demo catalogue's first model is trained");
         var page = await site.NewPageAsync(1366, 900);
         await page.GotoAsync(site.Url("/"));
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 15_000 });
@@ -85,7 +89,7 @@ public sealed class SimulatorPageTests(SimulatorPageTests.Site site) : IClassFix
         await page.Locator("#bot-pause").FillAsync("0");
         await page.GetByRole(AriaRole.Button, new() { Name = "Start bots" }).ClickAsync();
         await Expect(page.Locator("#bots-rows tr")).ToHaveCountAsync(bots);
-        await Expect(page.Locator("#bots-form")).ToHaveAttributeAsync("data-running", "false", new() { Timeout = 120_000 });
+        await Expect(page.Locator("#bots-form")).ToHaveAttributeAsync("data-running", "false", new() { Timeout = 240_000 });
         // Each bot sent its interactions (fewer only if it ran out of items of its taste), and the
         // chart has one point per ranking read: before each interaction and after the last.
         var sent = new List<int>();
@@ -95,10 +99,22 @@ public sealed class SimulatorPageTests(SimulatorPageTests.Site site) : IClassFix
             await Expect(row.Locator("td").Nth(3)).ToHaveTextAsync(new Regex(@"^\d+%$"));
             var text = (await row.Locator("td").Nth(2).TextContentAsync())!;
             sent.Add(int.Parse(text[..text.IndexOf(' ')]));
-            if (!text.Contains("all seen")) Assert.Equal(steps, sent[^1]);
+            if (!text.Contains("taste used up")) Assert.Equal(steps, sent[^1]);
         }
         var points = await page.EvaluateAsync<int[]>("() => Chart.getChart('bots-chart').data.datasets.map(d => d.data.length)");
         Assert.Equal(sent.Select(n => n + 1), points);
+        // Every bot has a taste of its own, and the panel says what serves and why.
+        var tastes = await page.Locator("#bots-rows tr td:nth-child(2)").AllTextContentsAsync();
+        Assert.Equal(bots, tastes.Distinct().Count());
+        await Expect(page.Locator("#model-serving")).ToContainTextAsync("Serving:");
+        await Expect(page.Locator("#model-reason")).ToContainTextAsync("validation");
+        if (forDocs)
+        {
+            var summary = (await page.Locator("#bots-summary").TextContentAsync())!;
+            var median = int.Parse(Regex.Match(summary, @": (\d+)% over").Groups[1].Value);
+            var below = int.Parse(Regex.Match(summary, @"below 50%: (\d+)").Groups[1].Value);
+            Assert.True(median >= 80 && below == 0, summary);
+        }
 
         await site.ScreenshotAsync(page, "simulator-bots.png", updateDocs: true);
         site.AssertNoBrowserErrors();

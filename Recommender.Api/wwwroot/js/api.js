@@ -69,4 +69,5 @@ export const api = {
   },
   categories: (options) => request('GET', '/api/v1/categories', undefined, options),
   items: (category, limit, options) => request('GET', `/api/v1/items?category=${enc(category)}&limit=${limit}`, undefined, options),
+  model: (options) => request('GET', '/api/v1/model', undefined, options),
 };

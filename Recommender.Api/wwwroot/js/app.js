@@ -6,6 +6,7 @@ import { api, ApiError } from './api.js';
 import { LiveRankings } from './live.js';
 import { renderRanking, renderRemoved, diffRankings } from './ranking.js';
 import { initBots } from './bots.js';
+import { initModel } from './model.js';
 import { icon } from './icons.js';
 
 /** After this long without the push for an acknowledged event, the page fetches the ranking itself. */
@@ -355,6 +356,8 @@ ui.k.addEventListener('change', () => {
     });
   }
 });
+
+initModel({ showError });
 
 initBots({
   showError,

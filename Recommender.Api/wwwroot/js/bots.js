@@ -1,13 +1,17 @@
-// Taste bots: simulated users, each with a hidden taste (two favourite categories). Each round a
-// bot reads its top 10, then likes or rates 4–5 an item of its taste if one is listed, else views a
-// random item of its taste. The chart plots precision@10 of its ranking against the hidden taste
-// (share of the top 10 with a favourite category) by number of interactions sent: a recommender
-// that learns makes the lines climb.
-import { h, $, randomId, shortId, sleep } from './dom.js';
+// Taste bots: simulated users, each with a hidden taste of two categories, following the rules of
+// the client library's TasteBot (reco simulate and the test that asserts this demonstration use the
+// same ones). Each round a bot reads its top 10 and scores it (precision@10 = the share with one of
+// its categories); every fifth interaction it browses its two categories in turn in the catalogue,
+// otherwise it takes the first item of its taste listed, or finds one in the catalogue when none is;
+// whatever it takes it likes or rates 4–5. A bot's taste is "used up" when fewer than 10 of its items
+// are unseen: the chart dashes the line from there, since precision@10 then has to fall.
+import { h, $, shortId, sleep } from './dom.js';
 import { api } from './api.js';
 
 export const MAX_BOTS = 10;
 export const MAX_STEPS = 100;
+const K = 10;
+const BROWSE_EVERY = 5;
 const COLORS = ['#2f5bd3', '#d9480f', '#2b8a3e', '#ae3ec9', '#e8590c', '#0c8599', '#c2255c', '#5c940d', '#7048e8', '#868e96'];
 
 const clamp = (value, min, max, fallback) => {
@@ -15,17 +19,38 @@ const clamp = (value, min, max, fallback) => {
   return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : fallback;
 };
 
+const inTaste = (item, taste) => (item.categories ?? []).some(c => taste.includes(c));
+
 export function precisionAt10(items, taste) {
-  const top = items.slice(0, 10);
-  if (top.length === 0) return 0;
-  return top.filter(item => (item.categories ?? []).some(c => taste.includes(c))).length / top.length;
+  return items.slice(0, K).filter(item => inTaste(item, taste)).length / K;
 }
 
-function pickTaste(categories) {
-  const pool = [...categories];
-  const first = pool.splice(Math.floor(Math.random() * pool.length), 1)[0];
-  const second = pool[Math.floor(Math.random() * pool.length)];
-  return [first, second];
+function shuffle(values) {
+  const a = [...values];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+
+/** Two-category tastes, all different: disjoint pairs first, then unused pairs. */
+export function distinctTastes(categories, count) {
+  const shuffled = shuffle(categories);
+  const tastes = [];
+  for (let i = 0; i + 1 < shuffled.length && tastes.length < count; i += 2) tastes.push([shuffled[i], shuffled[i + 1]]);
+  const key = t => [...t].sort().join('\u0000');
+  const used = new Set(tastes.map(key));
+  for (const a of shuffled) {
+    for (const b of shuffled) {
+      if (tastes.length >= count) break;
+      if (a >= b || used.has(key([a, b]))) continue;
+      used.add(key([a, b]));
+      tastes.push([a, b]);
+    }
+  }
+  while (tastes.length < count) tastes.push(tastes[tastes.length % Math.max(1, tastes.length)]);
+  return tastes;
 }
 
 export function initBots({ showError, watchUser }) {
@@ -34,6 +59,7 @@ export function initBots({ showError, watchUser }) {
   const stopButton = $('#bots-stop');
   const rows = $('#bots-rows');
   const canvas = $('#bots-chart');
+  const summary = $('#bots-summary');
   let chart = null;
   let controller = null;
   let bots = [];
@@ -57,7 +83,11 @@ export function initBots({ showError, watchUser }) {
         interaction: { mode: 'nearest', intersect: false },
         plugins: {
           legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12 } },
-          tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${Math.round(ctx.parsed.y * 100)}% after ${ctx.parsed.x}` } },
+          tooltip: {
+            callbacks: {
+              label: (ctx) => `${ctx.dataset.label}: ${Math.round(ctx.parsed.y * 100)}% after ${ctx.parsed.x}${ctx.raw.usedUp ? ' (taste nearly used up)' : ''}`,
+            },
+          },
         },
         scales: {
           x: { type: 'linear', min: 0, title: { display: true, text: 'interactions sent' }, ticks: { precision: 0 } },
@@ -70,13 +100,22 @@ export function initBots({ showError, watchUser }) {
 
   function renderRows() {
     rows.replaceChildren(...bots.map(bot => h('tr', { dataset: { botId: bot.id } },
-      h('td', {},
+      h('td', { class: 'bot-name' },
         h('span', { class: 'swatch', style: { background: bot.color }, 'aria-hidden': 'true' }),
         h('button', { type: 'button', class: 'linkish', 'aria-label': `Watch ${bot.id} in the simulator`, title: 'Watch this bot live', onClick: () => watchUser(bot.id) }, bot.id)),
       h('td', {}, bot.taste.join(' + ')),
-      h('td', { title: bot.exhausted ? 'stopped early: it interacted with every item of its taste' : null },
-        `${bot.sent}${bot.error ? ' ⚠' : bot.done ? ' ✓' : ''}${bot.exhausted ? ' (all seen)' : ''}`),
+      h('td', { title: bot.usedUp ? 'fewer than 10 unseen items of its taste are left: precision@10 has to fall' : null },
+        `${bot.sent}${bot.error ? ' ⚠' : bot.done ? ' ✓' : ''}${bot.usedUp ? ' (taste used up)' : ''}`),
       h('td', { class: 'num' }, bot.precision === null ? '—' : `${Math.round(bot.precision * 100)}%`))));
+    const readings = bots.flatMap(b => b.points.filter(p => p.x >= 10 && !p.usedUp).map(p => p.y)).sort((a, b) => a - b);
+    if (readings.length > 0) {
+      const mid = readings.length >> 1;
+      const median = readings.length % 2 ? readings[mid] : (readings[mid - 1] + readings[mid]) / 2;
+      const below = readings.filter(v => v < 0.5).length;
+      summary.textContent = `Median precision@10 from interaction 10 on, while a bot's taste lasts: ${Math.round(median * 100)}% over ${readings.length} readings · below 50%: ${below}`;
+    } else {
+      summary.textContent = '';
+    }
   }
 
   let repaint = 0;
@@ -90,32 +129,34 @@ export function initBots({ showError, watchUser }) {
   }
 
   async function runBot(bot, steps, pause, signal) {
-    const interacted = new Set();
-    const catalogue = new Map(); // category → items
+    const touched = new Set();
+    const unseen = () => bot.catalogue.filter(item => !touched.has(item.itemId));
+    const find = (category) => {
+      const candidates = unseen().filter(item => category === null || (item.categories ?? []).includes(category));
+      return candidates.length === 0 ? null : candidates[Math.floor(Math.random() * candidates.length)];
+    };
     try {
       while (!signal.aborted) {
-        const ranking = await api.recommendations(bot.id, 10, { signal });
+        const ranking = await api.recommendations(bot.id, K, { signal });
         bot.precision = precisionAt10(ranking.items ?? [], bot.taste);
-        bot.points.push({ x: bot.sent, y: bot.precision });
+        bot.usedUp = unseen().length < K;
+        bot.points.push({ x: bot.sent, y: bot.precision, usedUp: bot.usedUp });
         scheduleRepaint();
         if (bot.sent >= steps) break;
 
-        const liked = (ranking.items ?? []).find(item => !interacted.has(item.itemId) && (item.categories ?? []).some(c => bot.taste.includes(c)));
-        let event;
-        if (liked) {
-          event = Math.random() < 0.5
-            ? { itemId: liked.itemId, type: 'like' }
-            : { itemId: liked.itemId, type: 'rating', value: Math.random() < 0.5 ? 4 : 5 };
-        } else {
-          const category = bot.taste[Math.floor(Math.random() * bot.taste.length)];
-          if (!catalogue.has(category)) catalogue.set(category, (await api.items(category, 200, { signal })).items ?? []);
-          const candidates = catalogue.get(category).filter(item => !interacted.has(item.itemId));
-          if (candidates.length === 0) { bot.exhausted = true; break; } // it has seen all of its taste
-          event = { itemId: candidates[Math.floor(Math.random() * candidates.length)].itemId, type: 'view' };
+        const next = bot.sent + 1;
+        let item = null;
+        if (next % BROWSE_EVERY === 0) {
+          item = find(bot.taste[(next / BROWSE_EVERY - 1) % bot.taste.length]) ?? find(null);
         }
-        interacted.add(event.itemId);
-        await api.sendEvent({ userId: bot.id, eventId: randomId(), ...event }, { signal });
-        bot.sent++;
+        item ??= (ranking.items ?? []).slice(0, K).find(i => inTaste(i, bot.taste) && !touched.has(i.itemId)) ?? find(null);
+        if (!item) { bot.usedUp = true; break; } // nothing of its taste is left unseen
+        touched.add(item.itemId);
+        const event = Math.random() < 0.5
+          ? { itemId: item.itemId, type: 'like' }
+          : { itemId: item.itemId, type: 'rating', value: Math.random() < 0.5 ? 4 : 5 };
+        await api.sendEvent({ userId: bot.id, eventId: `${bot.id}-${next}`, ...event }, { signal });
+        bot.sent = next;
         if (pause > 0) await sleep(pause, signal);
       }
       bot.done = true;
@@ -152,17 +193,24 @@ export function initBots({ showError, watchUser }) {
     startButton.disabled = true;
     stopButton.disabled = false;
     const run = shortId().slice(0, 5);
-    bots = Array.from({ length: count }, (_, i) => ({
-      id: `bot-${run}-${i + 1}`,
-      taste: pickTaste(categories),
-      color: COLORS[i % COLORS.length],
-      sent: 0,
-      precision: null,
-      points: [],
-      done: false,
-      exhausted: false,
-      error: null,
-    }));
+    const tastes = distinctTastes(categories, count);
+    const itemsByCategory = new Map();
+    try {
+      for (const category of new Set(tastes.flat())) itemsByCategory.set(category, (await api.items(category, 500, { signal: controller.signal })).items ?? []);
+    } catch (e) {
+      showError(e, 'Could not read the catalogue');
+      startButton.disabled = false;
+      stopButton.disabled = true;
+      controller = null;
+      return;
+    }
+    bots = tastes.map((taste, i) => {
+      const catalogue = [...new Map(taste.flatMap(c => itemsByCategory.get(c) ?? []).map(item => [item.itemId, item])).values()];
+      return {
+        id: `bot-${run}-${i + 1}`, taste, catalogue, color: COLORS[i % COLORS.length],
+        sent: 0, precision: null, points: [], done: false, usedUp: false, error: null,
+      };
+    });
     try {
       const c = ensureChart();
       c.options.scales.x.max = steps;
@@ -174,6 +222,7 @@ export function initBots({ showError, watchUser }) {
         borderWidth: 2,
         pointRadius: 0,
         tension: 0.2,
+        segment: { borderDash: ctx => (ctx.p1?.raw?.usedUp ? [5, 4] : undefined) },
       }));
       c.update('none');
     } catch (e) {

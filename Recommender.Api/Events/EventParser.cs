@@ -12,6 +12,8 @@ public readonly record struct IncomingEvent(string UserId, InteractionEvent Even
 public static class EventParser
 {
     public const int MaxBatch = 10_000;
+    /// <summary>The largest amount a non-rating event may carry (a play count, a quantity).</summary>
+    public const double MaxAmount = 1_000_000_000;
     private static readonly DateTimeOffset Earliest = DateTimeOffset.UnixEpoch;
 
     public static IncomingEvent? Parse(JsonElement element, string prefix, ValidationErrors errors, DateTimeOffset now,
@@ -44,6 +46,12 @@ public static class EventParser
             if (value is null) { errors.Add(prefix + "value", $"{prefix}value is required for a rating."); ok = false; }
             else if (value < 1 || value > 5) { errors.Add(prefix + "value", $"{prefix}value must be between 1 and 5 for a rating."); ok = false; }
         }
+        else if (typeKnown && value is { } amount && type != EventType.Dislike && (amount < 0 || amount > MaxAmount))
+        {
+            // On other kinds the value is an amount (plays, units bought…): it strengthens the evidence.
+            errors.Add(prefix + "value", $"{prefix}value must be between 0 and {MaxAmount:N0} (an amount, such as a play count) for a {typeText?.ToLowerInvariant()}.");
+            ok = false;
+        }
 
         var timestamp = now;
         var timestampText = JsonBody.String(element, "timestamp", prefix + "timestamp", errors, required: false);
@@ -69,7 +77,7 @@ public static class EventParser
         {
             ItemId = itemId,
             Type = type,
-            Value = type == EventType.Rating ? (float)value!.Value : 0f,
+            Value = type == EventType.Dislike ? 0f : (float)(value ?? 0),
             Timestamp = timestamp.ToUnixTimeMilliseconds(),
             EventId = eventId,
         });

@@ -12,7 +12,7 @@ public sealed record RankingChangedMessage(
     public static RankingChangedMessage From(RankingChange c) => new(
         c.UserId, c.Items,
         new DiffMessage(c.Diff.Added, c.Diff.Removed, [.. c.Diff.Moved.Select(m => new MoveMessage(m.ItemId, m.From, m.To))]),
-        c.Cause is { } e ? new CauseMessage(e.Type.ToWire(), e.ItemId, e.Type == EventType.Rating ? e.Value : null, e.EventId, e.Time) : null,
+        c.Cause is { } e ? new CauseMessage(e.Type.ToWire(), e.ItemId, e.Type == EventType.Rating || e.Value != 0f ? e.Value : null, e.EventId, e.Time) : null,
         c.ModelVersion, c.ComputedAt, c.Sequence, c.Strategy);
 }
 

@@ -80,7 +80,7 @@ public static class UserEndpoints
 public sealed record EventResponse(string ItemId, string Type, float? Value, DateTimeOffset Timestamp, string? EventId)
 {
     public static EventResponse From(InteractionEvent e) =>
-        new(e.ItemId, e.Type.ToWire(), e.Type == EventType.Rating ? e.Value : null, e.Time, e.EventId);
+        new(e.ItemId, e.Type.ToWire(), e.Type == EventType.Rating || e.Value != 0f ? e.Value : null, e.Time, e.EventId);
 }
 
 public sealed record ProfileResponse(

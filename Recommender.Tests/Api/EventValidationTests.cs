@@ -39,6 +39,10 @@ public sealed class EventValidationTests(ApiServerFixture fixture)
         { "rating Infinity as text", """{"userId":"$U","itemId":"$I","type":"rating","value":"Infinity"}""", "value" },
         { "rating as boolean", """{"userId":"$U","itemId":"$I","type":"rating","value":true}""", "value" },
         { "rating huge", """{"userId":"$U","itemId":"$I","type":"rating","value":1e400}""", "value" },
+        // value as an amount on other kinds
+        { "negative play count", """{"userId":"$U","itemId":"$I","type":"view","value":-3}""", "value" },
+        { "amount above a billion", """{"userId":"$U","itemId":"$I","type":"purchase","value":1000000001}""", "value" },
+        { "amount as a word", """{"userId":"$U","itemId":"$I","type":"view","value":"twelve"}""", "value" },
         // userId
         { "missing userId", """{"itemId":"$I","type":"view"}""", "userId" },
         { "empty userId", """{"userId":"","itemId":"$I","type":"view"}""", "userId" },
@@ -115,6 +119,21 @@ public sealed class EventValidationTests(ApiServerFixture fixture)
         await Http.AssertUserUnknownAsync(user + "-other");
         await Http.AssertItemUnknownAsync(item);
         await Http.AssertItemUnknownAsync(other);
+    }
+
+    [Fact]
+    public async Task An_amount_on_a_view_is_kept_and_a_value_on_a_dislike_ignored()
+    {
+        var (user, item, other) = (ApiTestKit.NewId("u"), ApiTestKit.NewId("i"), ApiTestKit.NewId("j"));
+        var response = await Http.PostRawAsync("/api/v1/events",
+            $$"""[{"userId":"{{user}}","itemId":"{{item}}","type":"view","value":1234},{"userId":"{{user}}","itemId":"{{other}}","type":"dislike","value":7}]""");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+
+        using var export = System.Text.Json.JsonDocument.Parse(await Http.GetStringAsync($"/api/v1/users/{user}/export"));
+        var events = export.RootElement.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(1234, events.Single(e => e.GetProperty("itemId").GetString() == item).GetProperty("value").GetDouble());
+        var dislike = events.Single(e => e.GetProperty("itemId").GetString() == other).GetProperty("value");
+        Assert.True(dislike.ValueKind == System.Text.Json.JsonValueKind.Null || dislike.GetDouble() == 0, dislike.ToString());
     }
 
     [Fact]
@@ -242,7 +261,7 @@ public sealed class EventValidationTests(ApiServerFixture fixture)
     }
 
     [Fact]
-    public async Task A_value_on_a_non_rating_event_is_ignored_and_timestamps_in_range_are_kept()
+    public async Task A_value_on_a_non_rating_event_is_kept_as_an_amount_and_timestamps_in_range_are_kept()
     {
         var user = ApiTestKit.NewId("u");
         var oldest = "1970-01-01T00:00:00Z";
@@ -260,7 +279,7 @@ public sealed class EventValidationTests(ApiServerFixture fixture)
         var events = export.GetProperty("events").EnumerateArray().ToArray();
         Assert.Equal(3, events.Length);
         var view = events.Single(e => e.GetProperty("type").GetString() == "view");
-        Assert.True(view.GetProperty("value").ValueKind == System.Text.Json.JsonValueKind.Null, view.ToString());
+        Assert.Equal(99, view.GetProperty("value").GetDouble());
         Assert.Equal(DateTimeOffset.UnixEpoch, view.GetProperty("timestamp").GetDateTimeOffset());
         var share = events.Single(e => e.GetProperty("type").GetString() == "share");
         Assert.Equal(DateTimeOffset.Parse("2024-05-01T10:00:00Z"), share.GetProperty("timestamp").GetDateTimeOffset());

@@ -1,8 +1,10 @@
 using System.ComponentModel;
+using System.Globalization;
 using Recommender.Client.Api;
+using Recommender.Client.Datasets;
 using Recommender.Client.Evaluation;
 using Recommender.Client.Hosting;
-using Recommender.Client.MovieLens;
+using Recommender.Learning;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -10,22 +12,41 @@ namespace Recommender.Client.Commands;
 
 public sealed class EvaluateSettings : RecoSettings
 {
-    [CommandOption("--data <DIR>")]
-    [Description("The ml-100k folder (u.data, u.item, u.genre). Read in place.")]
+    [CommandOption("--data <PATH>")]
+    [Description("A dataset folder — ml-100k, MovieLens CSV (ratings.csv + movies.csv), Last.fm hetrec2011 (user_artists.dat + artists.dat) — or synthetic[:default|longtail|popular|drift]. Read in place, never copied.")]
     public string Data { get; set; } = "";
 
     [CommandOption("--protocol <NAME>")]
-    [Description("offline (u1…u5 folds, NDCG/P/R/HR@10) or prequential (rating-5 stream, recall@10).")]
+    [Description("offline (ML-100K: folds u1…u5; other data: a random split of the rows) or prequential (rating-5 stream, recall@10).")]
     [DefaultValue("offline")]
     public string Protocol { get; set; } = "offline";
 
     [CommandOption("--folds <SPEC>")]
-    [Description("Offline folds: 1-5, 3, 1,3,5. Default 1-5.")]
+    [Description("ML-100K folds: 1-5, 3, 1,3,5. Default 1-5.")]
     [DefaultValue("1-5")]
     public string Folds { get; set; } = "1-5";
 
+    [CommandOption("--test-share <SHARE>")]
+    [Description("Other data: the share of rows held out for the test. Default 0.2.")]
+    [DefaultValue(0.2)]
+    public double TestShare { get; set; } = 0.2;
+
+    [CommandOption("--seed <N>")]
+    [Description("Other data: the seed of the random split. Default 42.")]
+    [DefaultValue(42)]
+    public int Seed { get; set; } = 42;
+
+    [CommandOption("--runs <N>")]
+    [Description("Repeat each split on this many fresh servers and report every run and the spread. Default 1.")]
+    [DefaultValue(1)]
+    public int Runs { get; set; } = 1;
+
+    [CommandOption("--no-baselines")]
+    [Description("Skip the in-process yardsticks (popularity, item-kNN, plain ALS, EASE) on the same split.")]
+    public bool NoBaselines { get; set; }
+
     [CommandOption("--out <DIR>")]
-    [Description("Where {protocol}.json and {protocol}.md are written. Default ./results.")]
+    [Description("Where {protocol}-{dataset}.json and .md are written. Default ./results.")]
     [DefaultValue("results")]
     public string Out { get; set; } = "results";
 
@@ -34,7 +55,7 @@ public sealed class EvaluateSettings : RecoSettings
     public string? Server { get; set; }
 
     [CommandOption("--server-arg <ARG>")]
-    [Description("Extra argument for the spawned server (repeatable), e.g. --server-arg --Recommender:Factors=32.")]
+    [Description("Extra argument for the spawned server (repeatable), e.g. --server-arg --Model:Tuning:Enabled=false.")]
     public string[] ServerArgs { get; set; } = [];
 
     [CommandOption("--ready-timeout <SECONDS>")]
@@ -54,137 +75,152 @@ public sealed class EvaluateSettings : RecoSettings
 
     public override ValidationResult Validate()
     {
-        if (string.IsNullOrEmpty(Data))
-        {
-            return ValidationResult.Error("--data <ml-100k dir> is required.");
-        }
-
-        if (!Protocol.Equals("offline", StringComparison.OrdinalIgnoreCase) && !IsPrequential)
-        {
-            return ValidationResult.Error("--protocol must be offline or prequential.");
-        }
-
+        if (string.IsNullOrEmpty(Data)) return ValidationResult.Error("--data <dataset folder or synthetic[:preset]> is required.");
+        if (!DatasetReader.IsPresent(Data)) return ValidationResult.Error($"--data: '{Data}' is not a dataset this reads (ml-100k, MovieLens CSV, Last.fm hetrec2011 or synthetic[:preset]).");
+        if (!Protocol.Equals("offline", StringComparison.OrdinalIgnoreCase) && !IsPrequential) return ValidationResult.Error("--protocol must be offline or prequential.");
         try
         {
-            FoldSplitter.ParseFolds(Folds);
+            ParseFolds(Folds);
         }
         catch (FormatException ex)
         {
             return ValidationResult.Error("--folds: " + ex.Message);
         }
-
+        if (TestShare is <= 0 or >= 1) return ValidationResult.Error("--test-share must be between 0 and 1.");
+        if (Runs is < 1 or > 20) return ValidationResult.Error("--runs must be 1–20.");
         return K is < 1 or > 100 ? ValidationResult.Error("--k must be 1–100.") : base.Validate();
+    }
+
+    /// <summary>Parses "1-5", "3", "1,3,5" or "1-2,5" into fold numbers 1…5, in order, without duplicates.</summary>
+    public static IReadOnlyList<int> ParseFolds(string spec)
+    {
+        var folds = new SortedSet<int>();
+        foreach (var part in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var dash = part.IndexOf('-', StringComparison.Ordinal);
+            var (from, to) = dash < 0 ? (Fold(part), Fold(part)) : (Fold(part[..dash]), Fold(part[(dash + 1)..]));
+            if (from > to) throw new FormatException($"Fold range '{part}' goes backwards.");
+            for (var f = from; f <= to; f++) folds.Add(f);
+        }
+        if (folds.Count == 0) throw new FormatException("No fold given.");
+        return [.. folds];
+
+        static int Fold(string text) =>
+            int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var f) && f is >= 1 and <= MovieLensFolds.FoldCount
+                ? f
+                : throw new FormatException($"'{text}' is not a fold number 1–{MovieLensFolds.FoldCount}.");
     }
 }
 
 /// <summary>
-/// <c>reco evaluate</c>: measures the real service on MovieLens-100K. Each fold gets a fresh server
-/// (spawned here on a free loopback port with an empty data folder, killed afterwards) unless
-/// <c>--url</c> names an already running, fresh one (then one run only).
+/// <c>reco evaluate</c>: measures the real service on a dataset — import through the REST API,
+/// retrain, one HTTP query per test user — and, on the same split, the in-process yardsticks of
+/// the shared library (popularity, item-kNN, a plain ALS and EASE, each tuned on an inner
+/// validation split of the training part). Every split gets a fresh server (spawned here on a free
+/// loopback port with an empty data folder and no demo catalogue, killed afterwards) unless
+/// <c>--url</c> names a running, fresh one (then one run only). With <c>--runs N</c> each split is
+/// measured on N fresh servers and the spread is reported.
 /// </summary>
 public sealed class EvaluateCommand : RecoCommand<EvaluateSettings>
 {
     protected override async Task<int> RunAsync(EvaluateSettings s, CancellationToken ct)
     {
-        var dataset = MovieLensDataset.Open(s.Data);
-        if (dataset.Format != MovieLensFormat.Ml100K)
-        {
-            AnsiConsole.MarkupLine("[red]evaluate needs the ml-100k layout (u.data, u.item).[/]");
-            return 1;
-        }
-
         var started = DateTimeOffset.UtcNow;
-        var movies = dataset.ReadMovies();
-        var ratings = dataset.ReadRatings().ToList();
-        var time = TimestampPolicy.Choose(ratings.Min(r => r.UnixSeconds), ratings.Max(r => r.UnixSeconds), DateTimeOffset.UtcNow);
-        var mapping = new MovieLensMapping();
+        var data = DatasetReader.Open(s.Data);
+        var mapping = DatasetMapping.For(data);
         var useRunning = s.Url is not null;
         var dll = useRunning ? null : ServerLocator.Find(s.Server);
         var notes = new List<string>
         {
-            $"timestamps: {time}",
-            "every rating is sent as a `rating` event with its value; relevance is binary (every held-out rating counts)",
+            data.Description,
+            $"timestamps: {mapping.Time}",
+            "every row is an implicit positive (ratings as `rating` events with their value, play counts as `view` events with the count as value); relevance is binary",
         };
-
-        var folds = s.IsPrequential ? [0] : FoldSplitter.ParseFolds(s.Folds);
-        if (useRunning && folds.Count > 1)
-        {
-            AnsiConsole.MarkupLineInterpolated($"[yellow]--url: one server, one run: evaluating fold {folds[0]} only.[/]");
-            folds = [folds[0]];
-        }
-
-        AnsiConsole.MarkupLineInterpolated(
-            $"[bold]{s.Protocol}[/] on {dataset.Directory} ({ratings.Count:N0} ratings, {movies.Count:N0} items) — server: {(useRunning ? s.BaseUri.AbsoluteUri : dll)}");
+        AnsiConsole.MarkupLineInterpolated($"[bold]{s.Protocol}[/] on {data.Description} — server: {(useRunning ? s.BaseUri.AbsoluteUri : dll)}");
 
         var rows = new List<EvaluationRow>();
         var runs = new List<RunDetails>();
-        foreach (var fold in folds)
+        if (s.IsPrequential)
         {
-            await using var server = useRunning
-                ? null
-                : await StartServerAsync(dll!, s, fold, ct);
+            await using var server = useRunning ? null : await StartServerAsync(dll!, s, null, ct);
             using var client = new RecommenderClient(server?.Url ?? s.BaseUri, s.ResolvedApiKey);
             await WarnIfNotFreshAsync(client, ct);
-
-            var (service, popularity, details) = await RunWithProgressAsync(
-                s.IsPrequential ? "prequential" : $"fold {fold}",
-                progress => s.IsPrequential
-                    ? new PrequentialEvaluation(client, mapping, s.K) { Progress = progress }
-                        .RunAsync(movies, PrequentialSplit.Create(ratings), time, ct)
-                    : RunOfflineFold(client, mapping, s, fold, movies, ratings, time, progress, ct));
-
-            rows.Add(service);
-            rows.Add(popularity);
+            var (service, popularity, details) = await RunWithProgressAsync("prequential",
+                progress => new ServicePrequentialEvaluation(client, mapping, s.K) { Progress = progress }.RunAsync(ct));
+            rows.AddRange([service, popularity]);
             runs.Add(details);
-            // The evaluated server keeps the figures: GET /api/v1/model shows them as lastEvaluation.
-            await client.ReportEvaluationAsync(new Dictionary<string, double>
+            await ReportAsync(client, service, popularity, s.K, ct);
+        }
+        else
+        {
+            var splits = data.Name == "ml-100k"
+                ? EvaluateSettings.ParseFolds(s.Folds).Select(f => ((int?)f, data.Fold(f))).ToList()
+                : [((int?)null, data.RandomSplit(s.TestShare, (ulong)s.Seed))];
+            if (data.Name != "ml-100k") notes.Add($"split: a random {s.TestShare:P0} of the rows held out (seed {s.Seed})");
+            if (useRunning && (splits.Count > 1 || s.Runs > 1))
             {
-                [$"ndcg@{s.K}"] = service.Ndcg, [$"precision@{s.K}"] = service.Precision, [$"recall@{s.K}"] = service.Recall,
-                [$"hitRate@{s.K}"] = service.HitRate, [$"popularityNdcg@{s.K}"] = popularity.Ndcg, [$"popularityHitRate@{s.K}"] = popularity.HitRate,
-            }, ct);
-            AnsiConsole.MarkupLineInterpolated(
-                $"  {(s.IsPrequential ? "run" : $"fold {fold}")}: service NDCG@{s.K} {service.Ndcg:0.0000}, HR/recall {service.HitRate:0.0000} | popularity NDCG@{s.K} {popularity.Ndcg:0.0000}, HR/recall {popularity.HitRate:0.0000}");
+                AnsiConsole.MarkupLine("[yellow]--url: one server, one run: evaluating the first split once.[/]");
+                splits = [splits[0]];
+            }
+            foreach (var (fold, (train, test)) in splits)
+            {
+                var label = fold is { } f ? $"fold {f}" : "split";
+                var trainData = data.ToFeedback(train);
+                var targets = Baselines.Targets(trainData, test);
+                for (var run = 1; run <= (useRunning ? 1 : s.Runs); run++)
+                {
+                    await using var server = useRunning ? null : await StartServerAsync(dll!, s, label, ct);
+                    using var client = new RecommenderClient(server?.Url ?? s.BaseUri, s.ResolvedApiKey);
+                    await WarnIfNotFreshAsync(client, ct);
+                    var (service, details) = await RunWithProgressAsync(label,
+                        progress => new ServiceOfflineEvaluation(client, mapping, s.K, s.Parallel) { Progress = progress }.RunAsync(fold, train, targets, ct));
+                    rows.Add(s.Runs > 1 ? service with { Method = $"service (run {run})" } : service);
+                    runs.Add(details);
+                    AnsiConsole.MarkupLineInterpolated($"  {label}{(s.Runs > 1 ? $" run {run}" : "")}: service NDCG@{s.K} {service.Ndcg:0.0000} — serving {details.Choice?.Serving ?? "?"}");
+                    if (run == 1) await ReportAsync(client, service, null, s.K, ct);
+                }
+                if (!s.NoBaselines)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"  {label}: yardsticks in-process on the same split…");
+                    foreach (var b in Baselines.Run(trainData, targets, new Baselines.Options { K = s.K }, line => AnsiConsole.MarkupLineInterpolated($"  {line}"), ct))
+                        rows.Add(EvaluationRow.From(b.Method, fold, b.Scores, targets.Count, b.Seconds) with { Method = $"{b.Method} ({b.Settings})" });
+                }
+            }
         }
 
-        var means = s.IsPrequential || folds.Count == 1
-            ? new List<EvaluationRow>()
-            : rows.GroupBy(r => r.Method).Select(g => EvaluationRow.Mean(g.Key, g.ToList())).ToList();
-        var report = new EvaluationReport(
-            s.IsPrequential ? "prequential" : "offline",
-            "ml-100k",
-            useRunning ? s.BaseUri.ToString() : dll!,
-            started,
-            s.K,
-            rows,
-            means,
-            runs,
-            notes);
+        var means = rows.Where(r => r.Fold is not null).GroupBy(r => Family(r.Method)).Where(g => g.Count() > 1)
+            .Select(g => EvaluationRow.Mean(g.Key, g.ToList())).ToList();
+        if (s.Runs > 1)
+        {
+            var service = rows.Where(r => r.Method.StartsWith("service", StringComparison.Ordinal)).Select(r => r.Ndcg).Order().ToList();
+            notes.Add($"service NDCG@{s.K} over {service.Count} runs: median {service[service.Count / 2]:0.0000}, min {service[0]:0.0000}, max {service[^1]:0.0000}");
+        }
+        var report = new EvaluationReport(s.IsPrequential ? "prequential" : "offline", data.Name, useRunning ? s.BaseUri.ToString() : dll!, started, s.K, rows, means, runs, notes);
         AnsiConsole.Write(ReportWriter.ToTable(report));
+        foreach (var note in notes.Skip(3)) AnsiConsole.MarkupLineInterpolated($"{note}");
         var (json, markdown) = ReportWriter.Write(report, s.Out);
         AnsiConsole.MarkupLineInterpolated($"Wrote [blue]{json}[/] and [blue]{markdown}[/].");
         return 0;
     }
 
-    private static Task<(EvaluationRow, EvaluationRow, RunDetails)> RunOfflineFold(
-        RecommenderClient client,
-        MovieLensMapping mapping,
-        EvaluateSettings s,
-        int fold,
-        IReadOnlyList<MovieLensMovie> movies,
-        IReadOnlyList<MovieLensRating> ratings,
-        TimestampPolicy time,
-        Action<string, int, int> progress,
-        CancellationToken ct)
+    /// <summary>"plain ALS (k 64, …)" and "service (run 2)" group with their kin for the means.</summary>
+    private static string Family(string method) => method.Contains(" (", StringComparison.Ordinal) ? method[..method.IndexOf(" (", StringComparison.Ordinal)] : method;
+
+    /// <summary>The evaluated server keeps the figures: GET /api/v1/model shows them as lastEvaluation.</summary>
+    private static Task ReportAsync(RecommenderClient client, EvaluationRow service, EvaluationRow? popularity, int k, CancellationToken ct)
     {
-        var (train, test) = FoldSplitter.Split(ratings, fold);
-        return new OfflineEvaluation(client, mapping, s.K, s.Parallel) { Progress = progress }
-            .RunFoldAsync(fold, movies, train, test, time, ct);
+        var figures = new Dictionary<string, double>
+        {
+            [$"ndcg@{k}"] = service.Ndcg, [$"precision@{k}"] = service.Precision, [$"recall@{k}"] = service.Recall, [$"hitRate@{k}"] = service.HitRate,
+        };
+        if (popularity is not null) figures[$"popularityHitRate@{k}"] = popularity.HitRate;
+        return client.ReportEvaluationAsync(figures, ct);
     }
 
-    private static async Task<ServerProcess> StartServerAsync(string dll, EvaluateSettings s, int fold, CancellationToken ct)
+    private static async Task<ServerProcess> StartServerAsync(string dll, EvaluateSettings s, string? label, CancellationToken ct)
     {
         var server = await AnsiConsole.Status().StartAsync(
-            $"starting a fresh server{(fold > 0 ? $" for fold {fold}" : "")}…",
+            $"starting a fresh server{(label is null ? "" : $" for {label}")}…",
             _ => ServerProcess.StartAsync(dll, s.ServerArgs, s.ResolvedApiKey, TimeSpan.FromSeconds(s.ReadyTimeout), ct));
         AnsiConsole.MarkupLineInterpolated($"  server ready at {server.Url.AbsoluteUri} (data and log in {server.Folder})");
         return server;
@@ -201,12 +237,8 @@ public sealed class EvaluateCommand : RecoCommand<EvaluateSettings>
         {
             return; // no model endpoint: nothing to check
         }
-
         if (model.Interactions is > 0 || model.Users is > 0)
-        {
-            AnsiConsole.MarkupLineInterpolated(
-                $"[yellow]The service is not fresh ({model.Users} users, {model.Interactions} interactions): results mix with earlier data.[/]");
-        }
+            AnsiConsole.MarkupLineInterpolated($"[yellow]The service is not fresh ({model.Users} users, {model.Interactions} interactions): results mix with earlier data.[/]");
     }
 
     private static async Task<T> RunWithProgressAsync<T>(string label, Func<Action<string, int, int>, Task<T>> run)
@@ -223,23 +255,13 @@ public sealed class EvaluateCommand : RecoCommand<EvaluateSettings>
                 {
                     lock (gate)
                     {
-                        if (!tasks.TryGetValue(stage, out var task))
-                        {
-                            tasks[stage] = task = ctx.AddTask($"{label}: {stage}", maxValue: Math.Max(1, total));
-                        }
-
+                        if (!tasks.TryGetValue(stage, out var task)) tasks[stage] = task = ctx.AddTask($"{label}: {stage}", maxValue: Math.Max(1, total));
                         task.MaxValue = Math.Max(1, total);
                         task.Value = stage == "retrain" && done == 0 ? 0 : done;
-                        foreach (var earlier in tasks.Values.Where(t => t != task))
-                        {
-                            earlier.Value = earlier.MaxValue;
-                        }
+                        foreach (var earlier in tasks.Values.Where(t => t != task)) earlier.Value = earlier.MaxValue;
                     }
                 });
-                foreach (var task in tasks.Values)
-                {
-                    task.Value = task.MaxValue;
-                }
+                foreach (var task in tasks.Values) task.Value = task.MaxValue;
             });
         return result;
     }

@@ -16,21 +16,20 @@ public static class RecoCli
         config.AddCommand<DemoCommand>("demo")
             .WithDescription("Before/after: a fresh user's top 10, three interactions, the new top 10 and the diff.");
 
-        config.AddBranch<RecoSettings>("import", import =>
-        {
-            import.SetDescription("Load a public data set into the service.");
-            import.AddCommand<ImportMovieLensCommand>("movielens")
-                .WithDescription("Import MovieLens (ml-100k or ml-latest CSV): items, then ratings as rating events.")
-                .WithExample("import", "movielens", "../shared/data/ml-100k");
-        });
+        config.AddCommand<ImportCommand>("import")
+            .WithDescription("Load a dataset into the service: the catalogue, then every row as an event (ml-100k, MovieLens CSV, Last.fm 2k, synthetic).")
+            .WithExample("import", "../shared/data/ml-100k")
+            .WithExample("import", "../shared/data/lastfm-2k");
 
         config.AddCommand<WatchCommand>("watch")
             .WithDescription("Follow a user's ranking live over SignalR, with each diff, until Ctrl+C.")
             .WithExample("watch", "ml-196", "-k", "10");
 
         config.AddCommand<EvaluateCommand>("evaluate")
-            .WithDescription("Measure the real service on MovieLens-100K (offline folds or prequential), a fresh server per fold.")
-            .WithExample("evaluate", "--data", "../shared/data/ml-100k", "--protocol", "offline", "--folds", "1-5");
+            .WithDescription("Measure the real service on a dataset (offline split or prequential), a fresh server per split, beside popularity, item-kNN, a plain ALS and EASE on the same split.")
+            .WithExample("evaluate", "--data", "../shared/data/ml-100k", "--protocol", "offline", "--folds", "1-5")
+            .WithExample("evaluate", "--data", "../shared/data/lastfm-2k")
+            .WithExample("evaluate", "--data", "synthetic:longtail");
 
         config.AddCommand<BenchCommand>("bench")
             .WithDescription("Bounded load on a loopback service: events/s (single, batch 100, batch 1000) and recommendation latency.")

@@ -1,3 +1,5 @@
+using Recommender.Learning;
+
 namespace Recommender.Client.Evaluation;
 
 /// <summary>One line of an evaluation table: a method on a fold (or the mean over folds).</summary>
@@ -14,8 +16,8 @@ public sealed record EvaluationRow(
     int Count,
     double Seconds)
 {
-    public static EvaluationRow From(string method, int? fold, MetricsAccumulator m, double seconds) =>
-        new(method, fold, m.Ndcg, m.Precision, m.Recall, m.HitRate, m.Count, seconds);
+    public static EvaluationRow From(string method, int? fold, RankingScores s, int count, double seconds) =>
+        new(method, fold, s.Ndcg, s.Precision, s.Recall, s.HitRate, count, seconds);
 
     /// <summary>The mean of several rows of one method (unweighted over folds, as the MovieLens convention).</summary>
     public static EvaluationRow Mean(string method, IReadOnlyList<EvaluationRow> rows) => new(
@@ -39,7 +41,8 @@ public sealed record RunDetails(
     double QuerySeconds,
     long? ModelVersion,
     double? TrainingMs,
-    IReadOnlyDictionary<string, int> Strategies);
+    IReadOnlyDictionary<string, int> Strategies,
+    Api.ModelChoice? Choice = null);
 
 /// <summary>Everything <c>reco evaluate</c> writes to <c>--out</c>.</summary>
 public sealed record EvaluationReport(

@@ -54,10 +54,11 @@ public static class ReportWriter
         md.AppendLine();
         foreach (var run in report.Runs)
         {
-            md.AppendLine(CultureInfo.InvariantCulture,
-                $"- {(run.Fold is { } f ? $"fold {f}" : "run")}: {run.TrainEvents:N0} training events imported in {run.ImportSeconds:0.0} s, " +
-                $"retrain {run.TrainSeconds:0.0} s (model v{run.ModelVersion}, trainingMs {run.TrainingMs?.ToString("0", CultureInfo.InvariantCulture) ?? "?"}), " +
-                $"{run.TestCount:N0} test queries in {run.QuerySeconds:0.0} s; strategies: {string.Join(", ", run.Strategies.Select(p => $"{p.Key} {p.Value}"))}");
+            md.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"- {(run.Fold is { } f ? $"fold {f}" : "run")}: {run.TrainEvents:N0} training events imported in {run.ImportSeconds:0.0} s, ") + string.Create(CultureInfo.InvariantCulture,
+                $"retrain {run.TrainSeconds:0.0} s (model v{run.ModelVersion}, trainingMs {run.TrainingMs?.ToString("0", CultureInfo.InvariantCulture) ?? "?"}), ") + string.Create(CultureInfo.InvariantCulture,
+                $"{run.TestCount:N0} test queries in {run.QuerySeconds:0.0} s; strategies: {string.Join(", ", run.Strategies.Select(p => $"{p.Key} {p.Value}"))}") +
+                (run.Choice is { } c ? $"; serving {c.Serving} ({c.Als}; {c.ItemItem}; evidence {c.Evidence}) — {c.Reason}" : ""));
         }
 
         foreach (var note in report.Notes)
@@ -70,12 +71,13 @@ public static class ReportWriter
 
     public static string ToJson(EvaluationReport report) => JsonSerializer.Serialize(report, RecommenderJson.Indented);
 
-    /// <summary>Writes <c>{protocol}.json</c> and <c>{protocol}.md</c> into <paramref name="outDir"/>; returns their paths.</summary>
+    /// <summary>Writes <c>{protocol}-{dataset}.json</c> and <c>.md</c> into <paramref name="outDir"/>; returns their paths.</summary>
     public static (string Json, string Markdown) Write(EvaluationReport report, string outDir)
     {
         Directory.CreateDirectory(outDir);
-        var json = Path.Combine(outDir, report.Protocol + ".json");
-        var markdown = Path.Combine(outDir, report.Protocol + ".md");
+        var name = $"{report.Protocol}-{report.Dataset}";
+        var json = Path.Combine(outDir, name + ".json");
+        var markdown = Path.Combine(outDir, name + ".md");
         File.WriteAllText(json, ToJson(report));
         File.WriteAllText(markdown, ToMarkdown(report));
         return (json, markdown);

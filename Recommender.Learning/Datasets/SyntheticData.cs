@@ -22,7 +22,7 @@ public static class SyntheticData
         "longtail" => new SyntheticShape
         {
             Name = "synthetic-longtail", Users = 610, Items = 9700, Topics = 30, MedianActivity = 70, ActivitySpread = 1.2,
-            MaxActivity = 2700, Zipf = 1.0, HalfStars = true,
+            MaxActivity = 2700, Zipf = 1.15, HalfStars = true,
         },
         "popular" => new SyntheticShape
         {
@@ -72,6 +72,14 @@ public static class SyntheticData
                 var item = -1;
                 for (var attempt = 0; attempt < 20 && (item < 0 || seen.Contains(item)); attempt++)
                     item = explore ? anySampler.Next(random) : topicSampler[taste[random.Next(taste.Count)]].Next(random);
+                // A heavy user who has seen the popular part of its topics goes on into their tail.
+                if (item < 0 || seen.Contains(item))
+                {
+                    var pool = byTopic[taste[random.Next(taste.Count)]];
+                    var from = random.Next(Math.Max(1, pool.Length));
+                    item = -1;
+                    for (var j = 0; j < pool.Length && item < 0; j++) if (!seen.Contains(pool[(from + j) % pool.Length])) item = pool[(from + j) % pool.Length];
+                }
                 if (item < 0 || !seen.Add(item)) continue;
                 var inTaste = itemTopics[item].Any(taste.Contains);
                 var rating = Math.Clamp((inTaste ? 4.0 : 2.8) + 0.9 * Gaussian(random), 0.5, 5.0);

@@ -1,6 +1,5 @@
 using Recommender.Client.Bench;
 using Recommender.Client.Evaluation;
-using Recommender.Client.MovieLens;
 
 namespace Recommender.Tests.Client;
 
@@ -45,12 +44,6 @@ public class ClientUtilitiesTests
     {
         Assert.True(DurationParser.TryParse(text, out var d));
         Assert.Equal(seconds, d.TotalSeconds, 6);
-    }
-
-    [Fact]
-    public void Csv_fields_honour_quotes()
-    {
-        Assert.Equal(["1", "a, b", "say \"hi\"", ""], CsvLine.Split("1,\"a, b\",\"say \"\"hi\"\"\","));
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-namespace Recommender.Client.MovieLens;
+namespace Recommender.Client.Datasets;
 
 /// <summary>
 /// The API accepts event timestamps between 1970-01-01 and now + 1 day; MovieLens-100K was

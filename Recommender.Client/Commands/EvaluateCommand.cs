@@ -183,7 +183,10 @@ public sealed class EvaluateCommand : RecoCommand<EvaluateSettings>
                 {
                     AnsiConsole.MarkupLineInterpolated($"  {label}: yardsticks in-process on the same split…");
                     foreach (var b in Baselines.Run(trainData, targets, new Baselines.Options { K = s.K }, line => AnsiConsole.MarkupLineInterpolated($"  {line}"), ct))
-                        rows.Add(EvaluationRow.From(b.Method, fold, b.Scores, targets.Count, b.Seconds) with { Method = $"{b.Method} ({b.Settings})" });
+                    {
+                        rows.Add(EvaluationRow.From(b.Method, fold, b.Scores, targets.Count, b.Seconds));
+                        notes.Add($"{label}, {b.Method}: {b.Settings} (chosen on an inner validation split of the training part)");
+                    }
                 }
             }
         }
@@ -197,13 +200,13 @@ public sealed class EvaluateCommand : RecoCommand<EvaluateSettings>
         }
         var report = new EvaluationReport(s.IsPrequential ? "prequential" : "offline", data.Name, useRunning ? s.BaseUri.ToString() : dll!, started, s.K, rows, means, runs, notes);
         AnsiConsole.Write(ReportWriter.ToTable(report));
-        foreach (var note in notes.Skip(3)) AnsiConsole.MarkupLineInterpolated($"{note}");
+        foreach (var note in notes.Skip(3)) AnsiConsole.MarkupLineInterpolated($"  {note}");
         var (json, markdown) = ReportWriter.Write(report, s.Out);
         AnsiConsole.MarkupLineInterpolated($"Wrote [blue]{json}[/] and [blue]{markdown}[/].");
         return 0;
     }
 
-    /// <summary>"plain ALS (k 64, …)" and "service (run 2)" group with their kin for the means.</summary>
+    /// <summary>"service (run 2)" groups with its kin for the means.</summary>
     private static string Family(string method) => method.Contains(" (", StringComparison.Ordinal) ? method[..method.IndexOf(" (", StringComparison.Ordinal)] : method;
 
     /// <summary>The evaluated server keeps the figures: GET /api/v1/model shows them as lastEvaluation.</summary>

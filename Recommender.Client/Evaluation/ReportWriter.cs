@@ -90,7 +90,7 @@ public static class ReportWriter
     private static string[] Cells(EvaluationReport report, EvaluationRow row) =>
     [
         row.Method,
-        row.Fold?.ToString(CultureInfo.InvariantCulture) ?? (report.Protocol == "prequential" ? "—" : "mean"),
+        row.Fold?.ToString(CultureInfo.InvariantCulture) ?? (report.Means.Contains(row) ? "mean" : "—"),
         F(row.Ndcg),
         F(row.Precision),
         F(row.Recall),

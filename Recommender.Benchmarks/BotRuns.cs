@@ -132,7 +132,7 @@ public static class BotRuns
         var content = new float[n];
         CategoryProfile.Score(categories, profile, content);
         var blended = new float[n];
-        HybridScorer.Blend(s.Blend, als, itemItem, content, fitted.Popularity, seen, blended);
+        HybridScorer.Blend(s.Blend, als, itemItem, content, fitted.Popularity, seen, blended, fitted.ItemItem?.Covered);
         if (skips is not null)
             foreach (var (i, count) in skips) blended[i] = blended[i] > 0 ? blended[i] * MathF.Pow(0.5f, count) : blended[i] * MathF.Pow(2f, count);
         return HybridScorer.Top(blended, 10, seen).Select(t => t.Index).ToArray();

@@ -83,6 +83,34 @@ public sealed class ItemIndex
         return slots;
     }
 
+    /// <summary>
+    /// The popularity source of the hybrid by slot, from the live counters: ln(1 + positive
+    /// interactions) / ln(1 + the most), in [0, 1] — what the training measures on its log, kept
+    /// current so that an item that becomes popular between trainings counts at once. Cached; rebuilt
+    /// at most once a second while changes arrive (an O(items) pass).
+    /// </summary>
+    public float[] PopularityScores()
+    {
+        var cached = _scores;
+        var changes = Changes;
+        if (cached.Changes == changes || (cached.Scores.Length == Count && Environment.TickCount64 - cached.At < 1000)) return cached.Scores;
+        var records = Records;
+        var scores = new float[records.Length];
+        var max = 0f;
+        for (var i = 0; i < records.Length; i++)
+        {
+            if (records[i] is not { } record) continue;
+            var positive = record.TotalInteractions - record.Counts[(int)Domain.EventType.Dislike];
+            scores[i] = MathF.Log(1f + Math.Max(0, positive));
+            max = Math.Max(max, scores[i]);
+        }
+        if (max > 0f) for (var i = 0; i < scores.Length; i++) scores[i] /= max;
+        _scores = (changes, Environment.TickCount64, scores);
+        return scores;
+    }
+
+    private (long Changes, long At, float[] Scores) _scores = (-1, 0, []);
+
     /// <summary>Every category with its item count.</summary>
     public IReadOnlyDictionary<string, int> Categories()
     {

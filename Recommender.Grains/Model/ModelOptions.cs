@@ -86,7 +86,7 @@ public sealed class TuningSettings
 {
     public bool Enabled { get; set; } = true;
     /// <summary>Below this many logged events the search is skipped (too little to validate on).</summary>
-    public long MinimumEvents { get; set; } = 500;
+    public long MinimumEvents { get; set; } = 100;
     /// <summary>Share of each validated user's positives held out.</summary>
     public double HoldoutShare { get; set; } = 0.2;
     /// <summary>At most this many users are validated (chosen by a hash, the same every time).</summary>

@@ -97,10 +97,17 @@ public sealed class RankingEngine(ItemIndex index, LiveModel live)
             var itemItem = scores.Slice(count, count);
             var content = scores.Slice(2 * count, count);
             var blended = scores.Slice(3 * count, count);
-            if (blend.Als > 0f) HybridScorer.Als(snapshot.Vectors.AsSpan(0, count * k), k, x, als);
-            if (blend.ItemItem > 0f && model.ItemItem is { } neighbours) AddItemItem(taste, snapshot, neighbours, itemItem, count);
+            var useAls = blend.Als > 0f || blend.ItemItem > 0f; // the item-item share backs off to ALS for items it does not cover
+            if (useAls) HybridScorer.Als(snapshot.Vectors.AsSpan(0, count * k), k, x, als);
+            ulong[]? covers = null;
+            if (blend.ItemItem > 0f && model.ItemItem is { } neighbours)
+            {
+                AddItemItem(taste, snapshot, neighbours, itemItem, count);
+                covers = SlotCovers(snapshot, neighbours, count);
+            }
             if (blend.Content > 0f) AddContent(taste, curve, snapshot.Settings.ContentSaturation, content, count);
-            HybridScorer.Blend(blend, blend.Als > 0f ? als : default, itemItem, content, snapshot.Popularity.AsSpan(0, Math.Min(count, snapshot.Popularity.Length)), excluded, blended);
+            var popularity = blend.Popularity > 0f ? index.PopularityScores() : [];
+            HybridScorer.Blend(blend, useAls ? als : default, itemItem, content, popularity.AsSpan(0, Math.Min(count, popularity.Length)), excluded, blended, covers);
 
             var disliked = DislikedSlots(taste, count);
             var candidates = disliked.Count == 0 ? query.K : 3 * query.K + 20;
@@ -119,6 +126,19 @@ public sealed class RankingEngine(ItemIndex index, LiveModel live)
         {
             System.Buffers.ArrayPool<float>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>The slots whose item the item-item model covers (see <see cref="ItemNeighbours.Covered"/>).</summary>
+    private static ulong[] SlotCovers(ModelSnapshot snapshot, ItemNeighbours neighbours, int count)
+    {
+        var covers = BitSet.Create(count);
+        var covered = neighbours.Covered;
+        for (var slot = 0; slot < count && slot < snapshot.ItemOfSlot.Length; slot++)
+        {
+            var item = snapshot.ItemOfSlot[slot];
+            if (item >= 0 && (covered[item >> 6] & (1UL << (item & 63))) != 0) BitSet.Set(covers, slot);
+        }
+        return covers;
     }
 
     /// <summary>scores[slot] += Σ_{j ∈ positive history} W[j, item of slot] (binary history, as validated).</summary>

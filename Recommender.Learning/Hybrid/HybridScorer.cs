@@ -18,16 +18,27 @@ public static class HybridScorer
     /// <summary>
     /// dest = Σ_s w_s · source_s / σ_s with the scales of <paramref name="w"/>; a source without a
     /// scale is divided by its best score over the items not excluded (a source whose divisor is not
-    /// positive contributes nothing). Sources may be empty (weight ignored).
+    /// positive contributes nothing). Sources may be empty (weight ignored). An item the item-item
+    /// model does not cover (bit clear in <paramref name="itemItemCovers"/>: newer than the model, or
+    /// outside EASE's dense solve) takes its ALS score in the item-item share instead — a back-off,
+    /// so that a new item that ALS learns online can rank under an item-item blend too.
     /// </summary>
     public static void Blend(BlendWeights w, ReadOnlySpan<float> als, ReadOnlySpan<float> itemItem, ReadOnlySpan<float> content,
-        ReadOnlySpan<float> popularity, ReadOnlySpan<ulong> exclude, Span<float> dest)
+        ReadOnlySpan<float> popularity, ReadOnlySpan<ulong> exclude, Span<float> dest, ReadOnlySpan<ulong> itemItemCovers = default)
     {
         dest.Clear();
         AddNormalised(dest, als, w.Als, w.Scales.Als, exclude);
         AddNormalised(dest, itemItem, w.ItemItem, w.Scales.ItemItem, exclude);
         AddNormalised(dest, content, w.Content, w.Scales.Content, exclude);
         AddNormalised(dest, popularity, w.Popularity, w.Scales.Popularity, exclude);
+        if (w.ItemItem > 0f && !itemItem.IsEmpty && !itemItemCovers.IsEmpty && !als.IsEmpty)
+        {
+            var divisor = w.Scales.Als > 0f ? w.Scales.Als : MaxIncluded(als, exclude);
+            if (!(divisor > 0f)) return;
+            var factor = w.ItemItem / divisor;
+            for (var i = 0; i < dest.Length; i++)
+                if ((i >> 6) >= itemItemCovers.Length || (itemItemCovers[i >> 6] & (1UL << (i & 63))) == 0) dest[i] += factor * als[i];
+        }
     }
 
     public static void AddNormalised(Span<float> dest, ReadOnlySpan<float> source, float weight, float scale, ReadOnlySpan<ulong> exclude)

@@ -101,6 +101,23 @@ public sealed class ItemNeighbours
         return (columns, weights);
     }
 
+    /// <summary>
+    /// Bit i set when the model knows item i: it has a row or appears in one. An item outside (newer
+    /// than the model, or left out of EASE's dense solve) gets no score from it, so the blend backs
+    /// off to ALS for it (<see cref="HybridScorer.Blend"/>).
+    /// </summary>
+    public ulong[] Covered => _covered ??= ComputeCovered();
+
+    private ulong[]? _covered;
+
+    private ulong[] ComputeCovered()
+    {
+        var bits = BitSet.Create(Items);
+        for (var i = 0; i < Items; i++) if (Offsets[i + 1] > Offsets[i]) BitSet.Set(bits, i);
+        foreach (var c in Columns) BitSet.Set(bits, c);
+        return bits;
+    }
+
     /// <summary>The largest weight of each row (for normalising explanations); 0 for an empty row.</summary>
     public float MaxWeight(int item) => Offsets[item + 1] > Offsets[item] ? TensorPrimitives.Max(NeighbourWeights(item)) : 0f;
 }

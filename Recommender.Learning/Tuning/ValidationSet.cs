@@ -69,7 +69,7 @@ public sealed class ValidationSet
             var blended = scratch.AsSpan(3 * n, n);
             for (var b = 0; b < blends.Count; b++)
             {
-                HybridScorer.Blend(blends[b], als, itemItem, content, sources.Popularity, _seen[t], blended);
+                HybridScorer.Blend(blends[b], als, itemItem, content, sources.Popularity, _seen[t], blended, sources.ItemItem?.Covered);
                 perUser[t * blends.Count + b] = Score(HybridScorer.Top(blended, K, _seen[t]), _targets[t]);
             }
             return scratch;

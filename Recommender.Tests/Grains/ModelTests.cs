@@ -89,7 +89,7 @@ public sealed class ModelTests : IAsyncLifetime
     [Fact]
     public async Task An_item_newer_than_the_model_becomes_recommendable_from_its_interactions()
     {
-        await Grains.GetGrain<IModelGrain>(ModelGrain.Key).Retrain(wait: true, trigger: "test");
+        var status = await Grains.GetGrain<IModelGrain>(ModelGrain.Key).Retrain(wait: true, trigger: "test");
         await Grains.GetGrain<ICatalogGrain>(CatalogGrain.Key).UpsertMany([Item("act-new", "Action")]);
         // All 20 action fans like the new item (about twice the users of a trained item); no retraining happens.
         for (var u = 0; u < 40; u += 2)
@@ -106,7 +106,7 @@ public sealed class ModelTests : IAsyncLifetime
         }
         catch (TimeoutException)
         {
-            Assert.Fail($"vector v{item?.VectorVersion} |y|={Math.Sqrt(item?.Vector?.Sum(v => v * v) ?? 0):F3}; ranking: {string.Join(" ", last!.Items.Select(i => $"{i.ItemId}:{i.Score:F3}"))}");
+            Assert.Fail($"vector v{item?.VectorVersion} |y|={Math.Sqrt(item?.Vector?.Sum(v => v * v) ?? 0):F3}; ranking: {string.Join(" ", last!.Items.Select(i => $"{i.ItemId}:{i.Score:F3}"))}; serving {status.Choice?.Serving} ({status.Choice?.Reason})");
         }
         var ranking = last!;
         Assert.Contains(ranking.Items, i => i.ItemId == "act-new");

@@ -34,7 +34,7 @@ public static class BotRuns
                 builder.Add(u - 1, itemIndex[e.ItemId], (EvidenceKind)e.Type, e.Value);
         var categories = ItemCategories.From([.. items.Select(i => (IReadOnlyList<string>)i.Categories)]);
         var data = builder.Build(categories);
-        var tuning = AutoTuner.Run(data, new TuningOptions(), new AlsSettings(), args.Contains("--verbose") ? line => { if (!line.StartsWith("ALS")) Console.WriteLine("  " + line); } : null);
+        var tuning = AutoTuner.Run(data, new TuningOptions { ContentSaturation = Args.String(args, "--tau") is { } tau ? float.Parse(tau, System.Globalization.CultureInfo.InvariantCulture) : null }, new AlsSettings(), args.Contains("--verbose") ? line => { if (!line.StartsWith("ALS")) Console.WriteLine("  " + line); } : null);
         var fitted = FittedModel.Fit(data, tuning.Winner);
         var settings = tuning.Winner;
         if (Args.String(args, "--blend") is { } forced)

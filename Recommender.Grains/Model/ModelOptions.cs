@@ -112,6 +112,8 @@ public sealed class TuningSettings
     public string? ItemItem { get; set; }
     /// <summary>Fixed blend weights, e.g. <c>als=0.8,itemitem=0.2,content=0,popularity=0</c>.</summary>
     public string? Blend { get; set; }
+    /// <summary>τ of the content profile's saturation (0 = category shares).</summary>
+    public float? ContentSaturation { get; set; }
 
     public TuningOptions ToOptions(EvidenceCurve evidence, int seed) => new()
     {
@@ -123,6 +125,7 @@ public sealed class TuningSettings
         RatingExponent = RatingExponent, AmountExponent = AmountExponent, RelativeAmounts = RelativeAmounts, Sharpness = Sharpness,
         ItemItem = ItemItem is null ? null : Enum.Parse<ItemItemKind>(ItemItem.Replace("-", ""), ignoreCase: true),
         Blend = Blend is null ? null : ParseBlend(Blend),
+        ContentSaturation = ContentSaturation,
         FactorChoices = FactorChoices ?? [128, 256],
         EaseMaxItems = EaseMaxItems,
         Neighbours = Neighbours,

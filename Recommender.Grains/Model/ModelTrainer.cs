@@ -16,7 +16,7 @@ namespace Recommender.Grains.Model;
 /// never on the Orleans scheduler.
 /// </summary>
 public sealed class ModelTrainer(
-    EventLog log, ItemIndex index, IOptions<ModelOptions> modelOptions, IOptions<EvidenceOptions> evidence, ILogger<ModelTrainer> logger)
+    EventLog log, ItemIndex index, LiveModel live, IOptions<ModelOptions> modelOptions, IOptions<EvidenceOptions> evidence, ILogger<ModelTrainer> logger)
 {
     public async Task<TrainedModel> TrainAsync(long version, CancellationToken cancellationToken)
     {
@@ -108,7 +108,7 @@ public sealed class ModelTrainer(
     /// <summary>The settings to fit: searched on a held-out part of the log, or as configured.</summary>
     private (ModelSettings Settings, ModelChoice Choice) Choose(Feedback data, ModelOptions options, EvidenceCurve curve, long events)
     {
-        var tuning = options.Tuning.ToOptions(curve, options.Seed);
+        var tuning = options.Tuning.ToOptions(curve, options.Seed) with { Previous = live.Current.Model?.Settings is { } last && live.Current.Model.Choice.Searched ? last : null };
         if (!tuning.Enabled || events < options.Tuning.MinimumEvents)
         {
             var fixedSettings = tuning.Fixed(options.Defaults);

@@ -22,6 +22,9 @@ public sealed class RecencyWeights
 
     public float HalfLife { get; }
 
+    /// <summary>2^(−later/h): the weight of a cell whose latest interaction was <paramref name="later"/> interactions ago (1 when off).</summary>
+    public float Weight(long later) => HalfLife <= 0f ? 1f : later < _weights.Length ? _weights[Math.Max(0, later)] : 0f;
+
     /// <summary>c for a cell of extra confidence α·s whose latest interaction was <paramref name="later"/> interactions ago.</summary>
     public float Confidence(float extra, long later)
     {

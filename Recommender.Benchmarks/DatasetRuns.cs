@@ -34,7 +34,12 @@ public static class DatasetRuns
                 Console.WriteLine($"-- {label}: {trainRows.Length:N0} train rows, {testRows.Length:N0} test rows");
                 var train = data.ToFeedback(trainRows);
                 var test = Baselines.Targets(train, testRows);
-                var (self, tuning) = Baselines.SelfTuned(train, test, new TuningOptions(), new AlsSettings(), log: detail);
+                var tuningOptions = new TuningOptions
+                {
+                    DescendCurves = Args.Int(args, "--descend", 2),
+                    WarmSweeps = Args.Int(args, "--warm", 5),
+                };
+                var (self, tuning) = Baselines.SelfTuned(train, test, tuningOptions, new AlsSettings(), log: detail);
                 Console.WriteLine($"  self-tuned   NDCG@10 {self.Scores.Ndcg:0.0000}  ({self.Settings}; tuning {tuning.Elapsed.TotalSeconds:0.0} s, {tuning.Candidates.Count} candidates, total {self.Seconds:0.0} s)");
                 Add(table, self);
                 if (baselines)

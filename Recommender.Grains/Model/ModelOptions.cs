@@ -98,6 +98,8 @@ public sealed class TuningSettings
     public int EaseMaxItems { get; set; } = 6000;
     /// <summary>Neighbours kept per item by the item-item models.</summary>
     public int Neighbours { get; set; } = 200;
+    /// <summary>The search's budget: at most this many ALS fits.</summary>
+    public int MaxAlsFits { get; set; } = 90;
 
     // Fixed knobs: a value here is used as is and not searched.
     public int? Factors { get; set; }
@@ -129,6 +131,7 @@ public sealed class TuningSettings
         FactorChoices = FactorChoices ?? [128, 256],
         EaseMaxItems = EaseMaxItems,
         Neighbours = Neighbours,
+        MaxAlsFits = MaxAlsFits,
     };
 
     public static BlendWeights ParseBlend(string text)

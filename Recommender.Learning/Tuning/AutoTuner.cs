@@ -94,7 +94,7 @@ public static class AutoTuner
         //    (on Last.fm 2k relative amounts want α ≈ 20 where absolute ones want α ≈ 3).
         var screened = curves.Select(curve => search.Step(curve == curves[0] ? first : search.Warm(first, start, curve), lambda: true, alpha: o.Alpha is null, step: 3f)).ToList();
         // 2. A pattern search over (λ, α) for the two best curves.
-        var best = screened.OrderByDescending(p => p.Ndcg).Take(2)
+        var best = screened.OrderByDescending(p => p.Ndcg).Take(Math.Max(1, o.DescendCurves))
             .Select(p => search.Descend(p, lambda: true, alpha: o.Alpha is null, step: 2f)).Aggregate(search.Better);
         // 3. Row-size-scaled λ (λ·n^0.5), rescaled so that a row of median length keeps its λ.
         if (o.RegularizationExponent is null && o.Lambda is null && best.Settings.Nu == 0f)
@@ -135,6 +135,7 @@ public static class AutoTuner
 
         public AlsPoint Fresh(AlsSettings settings, EvidenceCurve curve)
         {
+            if (_scored.Count >= o.MaxAlsFits && _scored.Count > 0) return _scored.MaxBy(p => p.Ndcg)!;
             var watch = Stopwatch.StartNew();
             var options = Options(settings);
             var model = ImplicitAls.Initialize(train.Users, train.Items, options);
@@ -145,6 +146,7 @@ public static class AutoTuner
         public AlsPoint Warm(AlsPoint from, AlsSettings settings, EvidenceCurve curve)
         {
             if (_scored.FirstOrDefault(p => p.Settings == settings && p.Curve == curve) is { } known) return known;
+            if (_scored.Count >= o.MaxAlsFits) return from; // the budget is spent: no move
             var watch = Stopwatch.StartNew();
             var options = Options(settings);
             var model = new AlsModel(from.Model.Factors, from.Model.Users, from.Model.Items, (float[])from.Model.UserFactors.Clone(), (float[])from.Model.ItemFactors.Clone());

@@ -34,6 +34,14 @@ public sealed record TuningOptions
     public int[] FactorChoices { get; init; } = [128, 256];
     /// <summary>Sweeps of a training from scratch (the search's and the final one).</summary>
     public int Sweeps { get; init; } = 15;
+    /// <summary>
+    /// The budget: at most this many ALS fits (a fixed count, not a clock, so two runs search the same).
+    /// The whole schedule fits ~55–80 on the datasets measured; the cap bounds it on logs with many
+    /// applicable evidence curves.
+    /// </summary>
+    public int MaxAlsFits { get; init; } = 90;
+    /// <summary>How many of the screened evidence curves get the full pattern search over (λ, α).</summary>
+    public int DescendCurves { get; init; } = 2;
     /// <summary>Sweeps of a candidate warm-started from a nearby candidate's factors.</summary>
     public int WarmSweeps { get; init; } = 5;
     /// <summary>The dense EASE solve covers at most this many items (n³ multiply-adds: ~6 s at 6,000 on two cores).</summary>

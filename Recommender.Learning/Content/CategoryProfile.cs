@@ -29,6 +29,7 @@ public static class CategoryProfile
 
     /// <summary>Fills <paramref name="profile"/> (one weight per category id) from the user's cells: items and their signed strengths.</summary>
     /// <param name="saturation">τ of the saturation below; 0 = shares of the user's total instead.</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Build(Span<float> profile, ICategorySource categories, ReadOnlySpan<int> items, ReadOnlySpan<float> signedStrengths, float saturation)
     {
         profile.Clear();
@@ -99,6 +100,7 @@ public static class CategoryProfile
     }
 
     /// <summary>dest[i] = mean of the profile over item i's categories (0 for an item without any).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Score(ICategorySource categories, ReadOnlySpan<float> profile, Span<float> dest)
     {
         for (var i = 0; i < dest.Length; i++)

@@ -5,11 +5,13 @@ namespace Recommender.Learning;
 /// <summary>
 /// Scores every item for one user from the sources of the hybrid and blends them
 /// (<see cref="BlendWeights"/>). The same code ranks in the service and on the self-tuning's
-/// validation, so the figure a configuration wins with is the figure it serves with.
+/// validation, so the figure a configuration wins with is the figure it serves with. Its loops are
+/// jitted fully optimised at once (a fresh server's first self-tuning otherwise runs tier-0 code).
 /// </summary>
 public static class HybridScorer
 {
     /// <summary>dest[i] = x·y_i for the n × k item block (SIMD dot per item).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Als(ReadOnlySpan<float> itemFactors, int k, ReadOnlySpan<float> x, Span<float> dest)
     {
         for (var i = 0; i < dest.Length; i++) dest[i] = TensorPrimitives.Dot(itemFactors.Slice(i * k, k), x);
@@ -23,6 +25,7 @@ public static class HybridScorer
     /// outside EASE's dense solve) takes its ALS score in the item-item share instead — a back-off,
     /// so that a new item that ALS learns online can rank under an item-item blend too.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Blend(BlendWeights w, ReadOnlySpan<float> als, ReadOnlySpan<float> itemItem, ReadOnlySpan<float> content,
         ReadOnlySpan<float> popularity, ReadOnlySpan<ulong> exclude, Span<float> dest, ReadOnlySpan<ulong> itemItemCovers = default)
     {
@@ -41,6 +44,7 @@ public static class HybridScorer
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void AddNormalised(Span<float> dest, ReadOnlySpan<float> source, float weight, float scale, ReadOnlySpan<ulong> exclude)
     {
         if (weight == 0f || source.IsEmpty) return;
@@ -50,6 +54,7 @@ public static class HybridScorer
     }
 
     /// <summary>The largest score among items whose bit is not set.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static float MaxIncluded(ReadOnlySpan<float> scores, ReadOnlySpan<ulong> exclude)
     {
         var max = float.NegativeInfinity;
@@ -62,6 +67,7 @@ public static class HybridScorer
     }
 
     /// <summary>Best <paramref name="count"/> items by score, skipping excluded ones (and those <paramref name="filter"/> rejects).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static ScoredItem[] Top(ReadOnlySpan<float> scores, int count, ReadOnlySpan<ulong> exclude, Predicate<int>? filter = null)
     {
         if (count <= 0) return [];

@@ -8,6 +8,7 @@ namespace Recommender.Learning;
 public static class CoOccurrence
 {
     /// <summary>Adds row <paramref name="item"/> of C into <paramref name="row"/> (dense, length items).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void AddRow(SparseRows byUser, SparseRows byItem, int item, ReadOnlySpan<float> userWeights, Span<float> row)
     {
         foreach (var u in byItem.RowColumns(item))
@@ -18,6 +19,7 @@ public static class CoOccurrence
     }
 
     /// <summary>The dense Gram matrix XᵀX of the binary positives restricted to <paramref name="items"/> (their order is the matrix's).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static float[] DenseGram(SparseRows byUser, int[] items, int totalItems)
     {
         var n = items.Length;

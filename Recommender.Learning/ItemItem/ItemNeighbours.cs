@@ -29,6 +29,7 @@ public sealed class ItemNeighbours
     public ReadOnlySpan<float> NeighbourWeights(int item) => Weights.AsSpan(Offsets[item], Offsets[item + 1] - Offsets[item]);
 
     /// <summary>scores[i] += Σ_j h_j·W[j, i] over the history (items outside this model are skipped).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Accumulate(ReadOnlySpan<int> history, ReadOnlySpan<float> historyWeights, Span<float> scores)
     {
         for (var t = 0; t < history.Length; t++)

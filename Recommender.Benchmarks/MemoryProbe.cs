@@ -144,8 +144,7 @@ public static class StateBreakdown
         Row("Recent: List<InteractionEvent> with 1 event (item id shared)", i => new List<InteractionEvent> { new() { ItemId = "syn-1", Type = EventType.Like, Timestamp = 1, EventId = withIds ? $"mem-abc123-{i}-0" : null } });
         if (withIds)
         {
-            Row("RecentEventIds: List<string> with 1 id (the id string counted here)", i => new List<string> { $"mem-abc123-{i}-0" });
-            Row("UserGrain._eventIds: HashSet<string> with 1 id (string shared)", i => new HashSet<string>(StringComparer.Ordinal) { "x" });
+            Row("EventIds: List<EventIdStamp> with 1 hashed id (the id string is Recent's)", i => new List<EventIdStamp> { new() { Low = (ulong)i, At = i } });
         }
         Row("user id string (grain key, ~17 chars)", i => $"mem-abc123-{i}");
     }

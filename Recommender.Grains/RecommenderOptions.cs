@@ -32,8 +32,21 @@ public sealed class RecommenderOptions
     /// </summary>
     public int MaxItemsPerUser { get; set; } = 20_000;
 
-    /// <summary>How many recent event ids a user grain remembers for idempotency.</summary>
-    public int IdempotencyWindow { get; set; } = 1000;
+    /// <summary>
+    /// How long a user grain remembers an event id (by the server's arrival time): a resend within
+    /// this window of the acknowledgement is recognised as a duplicate, whatever came in between.
+    /// </summary>
+    public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Ids kept whatever their age (a quiet user's resend days later is still recognised).</summary>
+    public int IdempotencyMinimumIds { get; set; } = 1_000;
+
+    /// <summary>
+    /// The memory bound of the window (24 B per id: 2.4 MB). It must exceed the largest batch the
+    /// API accepts (10,000 events) so that a retry of any accepted request is safe; beyond it the
+    /// oldest ids go first even inside the 24 hours.
+    /// </summary>
+    public int IdempotencyMaximumIds { get; set; } = 100_000;
 
     /// <summary>How many recent events the profile shows.</summary>
     public int RecentEvents { get; set; } = 20;

@@ -32,9 +32,7 @@ public sealed class UserGrain(
     private readonly RecommenderOptions _options = options.Value;
     private readonly ModelOptions _model = modelOptions.Value;
     private readonly EvidenceOptions _evidence = evidence.Value;
-    /// <summary>Index over <see cref="UserState.RecentEventIds"/>, built only once the window is long enough to need it (memory per idle user).</summary>
-    private HashSet<string>? _eventIds;
-    private const int LinearEventIdSearch = 16;
+    private EventIdWindow? _eventIds;
     private Watchers? _watchers;
     private IGrainTimer? _saveTimer;
     private string[] _lastPushed = [];
@@ -53,6 +51,13 @@ public sealed class UserGrain(
         {
             if (State.LogPosition > 0) state.State = new UserState();
             State.Format = UserState.CurrentFormat;
+        }
+        // Snapshots before the hashed window kept the id strings: they enter it as if they arrived now.
+        if (State.RecentEventIds is { } strings)
+        {
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            foreach (var id in strings) EventIds.Add(EventIdWindow.HashOf(id), now);
+            State.RecentEventIds = null;
         }
         // The snapshot may lag the log (it is written debounced): replay what came after it.
         var pending = await log.ReadAsync(UserId, State.LogPosition);
@@ -74,7 +79,7 @@ public sealed class UserGrain(
         HashSet<string>? batchIds = null;
         foreach (var e in events)
         {
-            if (e.EventId is { } id && (HasEventId(id) || !(batchIds ??= new(StringComparer.Ordinal)).Add(id))) continue;
+            if (e.EventId is { } id && (EventIds.Contains(EventIdWindow.HashOf(id)) || !(batchIds ??= new(StringComparer.Ordinal)).Add(id))) continue;
             fresh.Add(e);
         }
         if (fresh.Count == 0) return new RecordResult(0, events.Length);
@@ -103,6 +108,7 @@ public sealed class UserGrain(
         var position = length - fresh.Count;
         foreach (var e in fresh) Apply(e, ++position);
         State.LogPosition = length;
+        EventIds.Prune(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         MarkUnsaved(fresh.Count);
 
         // Online learning: re-fit this user against the current item vectors, then let each item
@@ -353,26 +359,13 @@ public sealed class UserGrain(
 
         s.Recent.Add(e);
         if (s.Recent.Count > _options.RecentEvents) s.Recent.RemoveAt(0);
-        if (e.EventId is { } id && !HasEventId(id))
-        {
-            s.RecentEventIds.Add(id);
-            _eventIds?.Add(id);
-            if (s.RecentEventIds.Count > _options.IdempotencyWindow)
-            {
-                _eventIds?.Remove(s.RecentEventIds[0]);
-                s.RecentEventIds.RemoveAt(0);
-            }
-        }
+        // The window is pruned once per call (Record), not per event: a batch's ids all stay.
+        if (e.EventId is { } id && EventIdWindow.HashOf(id) is var hash && !EventIds.Contains(hash))
+            EventIds.Add(hash, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
     }
 
-    /// <summary>Is this id in the idempotency window? A short window is searched directly; a long one through a set built on demand.</summary>
-    private bool HasEventId(string id)
-    {
-        var ids = State.RecentEventIds;
-        if (_eventIds is null && ids.Count <= LinearEventIdSearch) return ids.Contains(id);
-        _eventIds ??= new HashSet<string>(ids, StringComparer.Ordinal);
-        return _eventIds.Contains(id);
-    }
+    /// <summary>The idempotency window over the snapshot's stamps (its lookup set is not persisted).</summary>
+    private EventIdWindow EventIds => _eventIds ??= new EventIdWindow(State.EventIds, _options);
 
     /// <summary>
     /// Notes events missing from the snapshot; once <see cref="RecommenderOptions.SnapshotAfterEvents"/>

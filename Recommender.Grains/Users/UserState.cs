@@ -25,8 +25,8 @@ public sealed class UserState
     [Id(7)] public string[] LastRanking { get; set; } = [];
     /// <summary>How many log entries this snapshot reflects.</summary>
     [Id(8)] public long LogPosition { get; set; }
-    /// <summary>The most recent event ids, oldest first (the idempotency window).</summary>
-    [Id(9)] public List<string> RecentEventIds { get; set; } = [];
+    /// <summary>Event ids of snapshots written before <see cref="EventIds"/> (read once, converted on activation).</summary>
+    [Id(9)] public List<string>? RecentEventIds { get; set; }
     /// <summary>The most recent events, oldest first (for the profile).</summary>
     [Id(10)] public List<InteractionEvent> Recent { get; set; } = [];
     /// <summary>
@@ -34,6 +34,8 @@ public sealed class UserState
     /// an earlier layout is dropped on activation and the user rebuilt from the log (its truth).
     /// </summary>
     [Id(11)] public int Format { get; set; }
+    /// <summary>The idempotency window: hashed event ids with their arrival time, oldest first (see <see cref="EventIdWindow"/>).</summary>
+    [Id(12)] public List<EventIdStamp> EventIds { get; set; } = [];
 
     public const int CurrentFormat = 2;
 

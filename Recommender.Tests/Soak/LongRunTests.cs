@@ -33,7 +33,8 @@ public sealed class LongRunTests(ITestOutputHelper output)
         {
             ["ConnectionStrings:redis"] = redis.ConnectionString,
             ["Recommender:SeedDemoCatalog"] = "true",
-            ["Recommender:IdempotencyWindow"] = "50",
+            ["Recommender:IdempotencyWindow"] = "00:00:00",
+            ["Recommender:IdempotencyMinimumIds"] = "50",
             ["Recommender:MaxItemsPerUser"] = "50",
             // 500 users × 300 items would fill the item rows (≤ 2,000 users each) for the whole run.
             ["Model:MaxUsersPerItem"] = "50",

@@ -36,6 +36,10 @@ public static class ApiScopes
         return IsRead(method) ? Read : Write;
     }
 
+    /// <summary>A health probe's path (its own rate-limit window).</summary>
+    public static bool IsProbe(PathString path) =>
+        path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/api/v1/health", StringComparison.OrdinalIgnoreCase);
+
     private static bool IsRead(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
 
     private static string Normalize(string raw)

@@ -49,8 +49,13 @@ public sealed class RateLimitOptions
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>Requests per window for each API key.</summary>
     public int PermitLimit { get; set; } = 1000;
-    /// <summary>Requests per window for each remote IP address calling without a (valid) key.</summary>
+    /// <summary>
+    /// Requests per window for each remote IP address calling without a (valid) key — on every
+    /// route: reads, refused calls, the OpenAPI document, the page's files, unknown paths.
+    /// </summary>
     public int AnonymousPermitLimit { get; set; } = 100;
+    /// <summary>Health probes without a key: their own, generous window per address, so a busy page never fails an orchestrator's probe.</summary>
+    public int ProbePermitLimit { get; set; } = 1000;
 }
 
 /// <summary>What a valid key grants.</summary>

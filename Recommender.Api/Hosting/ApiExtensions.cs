@@ -20,6 +20,8 @@ public static class ApiExtensions
     /// <summary>Largest request body accepted (a batch of 10,000 events is about 1.5 MB).</summary>
     public const long MaxRequestBytes = 8 * 1024 * 1024;
 
+    public const string DashboardPrefix = "/dashboard";
+
     public static WebApplicationBuilder AddRecommenderApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -32,6 +34,7 @@ public static class ApiExtensions
             o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
         });
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBytes);
+        builder.AddRequestLimits();
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxRequestBytes);
         services.AddOpenApi();
         services.AddRecommenderHealth();
@@ -45,6 +48,7 @@ public static class ApiExtensions
 
     public static WebApplication MapRecommenderApi(this WebApplication app)
     {
+        app.UseRequestLimits();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
@@ -59,7 +63,7 @@ public static class ApiExtensions
         app.MapHealthApi();
         app.MapLiveHub();
         app.MapRecommenderMetrics();
-        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        app.MapOrleansDashboard(routePrefix: DashboardPrefix);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             foreach (var url in app.Urls)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
 using Orleans.Dashboard;
+using Recommender.Api.Dashboard;
 using Recommender.Api.Events;
 using Recommender.Api.Health;
 using Recommender.Api.Items;
@@ -54,6 +55,7 @@ public static class ApiExtensions
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRecommenderSecurity();
+        app.UseDashboardAddressGuard(DashboardPrefix);
         app.MapOpenApi();
         app.MapEventsApi();
         app.MapUsersApi();

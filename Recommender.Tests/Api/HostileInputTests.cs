@@ -137,6 +137,16 @@ public sealed class HostileInputTests(ApiServerFixture fixture)
         Assert.True(answer.Body.Length == 0, $"{name}: {answer}");
     }
 
+    /// <summary>A body's framing is read by the application, so its faults are problem details (unlike the request line's).</summary>
+    [Fact]
+    public async Task A_malformed_chunked_body_is_a_400_problem()
+    {
+        var answer = await RawHttp.SendAsync(Server.BaseAddress, Encoding.ASCII.GetBytes(
+            "POST /api/v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"));
+        Assert.True(answer.Status == 400, answer.ToString());
+        AssertProblem(answer, 400);
+    }
+
     // ---------------------------------------------------------------- the dashboard's silo addresses
 
     public static TheoryData<string> GarbageSiloRoutes => new()

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Recommender.Api.Validation;
 using Recommender.Grains.Domain;
@@ -53,21 +52,8 @@ public static class EventParser
             ok = false;
         }
 
-        var timestamp = now;
-        var timestampText = JsonBody.String(element, "timestamp", prefix + "timestamp", errors, required: false);
-        if (timestampText is not null)
-        {
-            if (!DateTimeOffset.TryParse(timestampText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out timestamp))
-            {
-                errors.Add(prefix + "timestamp", $"{prefix}timestamp must be an ISO-8601 date and time.");
-                ok = false;
-            }
-            else if (timestamp < Earliest || timestamp > now.AddDays(1))
-            {
-                errors.Add(prefix + "timestamp", $"{prefix}timestamp must be between 1970-01-01 and one day from now.");
-                ok = false;
-            }
-        }
+        // A faulty timestamp adds its reason, which the final check below sees.
+        var timestamp = Iso8601.Field(element, "timestamp", prefix + "timestamp", errors, Earliest, now.AddDays(1), "1970-01-01 and one day from now") ?? now;
 
         var eventId = JsonBody.String(element, "eventId", prefix + "eventId", errors, required: false);
         if (eventId is not null) ok &= errors.Id(prefix + "eventId", eventId);

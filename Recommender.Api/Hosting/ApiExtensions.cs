@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
 using Orleans.Dashboard;
+using Recommender.Api.Dashboard;
 using Recommender.Api.Events;
 using Recommender.Api.Health;
 using Recommender.Api.Items;
@@ -20,6 +21,8 @@ public static class ApiExtensions
     /// <summary>Largest request body accepted (a batch of 10,000 events is about 1.5 MB).</summary>
     public const long MaxRequestBytes = 8 * 1024 * 1024;
 
+    public const string DashboardPrefix = "/dashboard";
+
     public static WebApplicationBuilder AddRecommenderApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -32,6 +35,7 @@ public static class ApiExtensions
             o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
         });
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBytes);
+        builder.AddRequestLimits();
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxRequestBytes);
         services.AddOpenApi();
         services.AddOutputCache(o => o.AddPolicy(OpenApiCache.PolicyName, new OpenApiCache()));
@@ -46,9 +50,11 @@ public static class ApiExtensions
 
     public static WebApplication MapRecommenderApi(this WebApplication app)
     {
+        app.UseRequestLimits();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRecommenderSecurity();
+        app.UseDashboardAddressGuard(DashboardPrefix);
         app.UseOutputCache();
         // The document is the same for every caller and cost ~27 ms of CPU to build each time.
         app.MapOpenApi().CacheOutput(OpenApiCache.PolicyName);
@@ -60,7 +66,7 @@ public static class ApiExtensions
         app.MapHealthApi();
         app.MapLiveHub();
         app.MapRecommenderMetrics();
-        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        app.MapOrleansDashboard(routePrefix: DashboardPrefix);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             foreach (var url in app.Urls)

@@ -86,7 +86,8 @@ public static class ItemEndpoints
     {
         var errors = new ValidationErrors();
         var order = ItemSort.Popular;
-        if (sort is not null && !Enum.TryParse(sort, ignoreCase: true, out order)) errors.Add("sort", "sort must be 'popular' or 'id'.");
+        // By name only: Enum.TryParse also took "5" and the flag list "popular,id".
+        if (sort is not null && !ItemSorts.TryParse(sort, out order)) errors.Add("sort", "sort must be 'popular' or 'id'.");
         var take = QueryValues.Int(limit, "limit", 50, 1, 1000, errors);
         var skip = QueryValues.Int(offset, "offset", 0, 0, int.MaxValue, errors);
         if (errors.Any) return errors.ToResult();
@@ -112,6 +113,18 @@ public static class ItemEndpoints
     }
 
     private static async Task<IResult> Categories(IGrainFactory grains) => TypedResults.Ok(await Catalog(grains).Categories());
+}
+
+/// <summary>The documented sort names, case-insensitive, and nothing else.</summary>
+public static class ItemSorts
+{
+    public static bool TryParse(string text, out ItemSort sort)
+    {
+        if (text.Equals("popular", StringComparison.OrdinalIgnoreCase)) { sort = ItemSort.Popular; return true; }
+        if (text.Equals("id", StringComparison.OrdinalIgnoreCase)) { sort = ItemSort.Id; return true; }
+        sort = ItemSort.Popular;
+        return false;
+    }
 }
 
 public sealed record ItemBody(string Title, string[] Categories, DateTimeOffset? CreatedAt);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Recommender.Api.Validation;
 using Recommender.Grains.Items;
@@ -8,6 +7,9 @@ namespace Recommender.Api.Items;
 /// <summary>Validates an item body: a title (1–512 characters) and up to 20 categories (1–64 characters each).</summary>
 public static class ItemParser
 {
+    private static readonly DateTimeOffset EarliestCreated = new(1800, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset LatestCreated = new DateTimeOffset(9001, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(-1);
+
     public static ItemMetadata? Parse(JsonElement element, string prefix, string? itemIdFromRoute, ValidationErrors errors)
     {
         if (element.ValueKind != JsonValueKind.Object)
@@ -40,14 +42,9 @@ public static class ItemParser
             }
         }
 
-        long? createdAt = null;
-        var created = JsonBody.String(element, "createdAt", prefix + "createdAt", errors, required: false);
-        if (created is not null)
-        {
-            if (DateTimeOffset.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) && at.Year is >= 1800 and <= 9000)
-                createdAt = at.ToUnixTimeMilliseconds();
-            else errors.Add(prefix + "createdAt", $"{prefix}createdAt must be an ISO-8601 date and time.");
-        }
+        // An item may predate 1970 (a film, a book); the bounds are on the UTC instant, offset applied.
+        var createdAt = Iso8601.Field(element, "createdAt", prefix + "createdAt", errors, EarliestCreated, LatestCreated, "1800-01-01T00:00:00Z and 9000-12-31T23:59:59Z")
+            ?.ToUnixTimeMilliseconds();
 
         if (errors.Total != before || itemId is null || title is null) return null;
         return new ItemMetadata { ItemId = itemId, Title = title.Trim(), Categories = [.. categories], CreatedAt = createdAt };

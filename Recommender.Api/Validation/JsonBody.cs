@@ -40,9 +40,18 @@ public static class JsonBody
             return null;
         }
         if (TryGetText(value) is { } text) return text;
-        errors.Add(field, $"{field} must be valid Unicode text (it holds an unpaired surrogate).");
+        errors.Add(field, InvalidText(value, field));
         return null;
     }
+
+    /// <summary>
+    /// Why a string could not be read: raw bytes that are not UTF-8, or an escaped lone surrogate
+    /// (<c>\ud800</c>). The parser accepts both and only <see cref="JsonElement.GetString"/> refuses.
+    /// </summary>
+    public static string InvalidText(JsonElement value, string field) =>
+        System.Text.Unicode.Utf8.IsValid(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value))
+            ? $"{field} must be valid Unicode text (it holds an unpaired surrogate)."
+            : $"{field} must be valid UTF-8 (the body holds bytes that are not UTF-8 text).";
 
     /// <summary>The string value, or null when it is not valid UTF-16 (a lone surrogate escaped as \ud800).</summary>
     public static string? TryGetText(JsonElement value)

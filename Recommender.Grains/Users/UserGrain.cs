@@ -233,7 +233,9 @@ public sealed class UserGrain(
             await GrainFactory.GetGrain<IItemGrain>(itemId).Forget(UserId, interactions);
         // Snapshot first, log last: the log's delete waits for the commit of both, and a crash in
         // between leaves the log, from which the user is rebuilt whole (the caller was not answered).
-        await state.ClearStateAsync();
+        // A user never snapshotted has no record: clearing it would write one (or, deleting, fail the
+        // ETag check of a key that is not there). A DELETE of an id never seen leaves no key.
+        if (state.RecordExists) await state.ClearStateAsync();
         await log.DeleteAsync(UserId);
         state.State = new UserState();
         _eventIds = null;

@@ -110,6 +110,9 @@ public static class RecommenderSiloExtensions
             {
                 o.ConfigurationOptions = RedisConnection.Options(redisConnectionString, sp.GetRequiredService<IOptions<StorageOptions>>().Value.CommandTimeout);
                 o.GrainStorageSerializer = new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>());
+                // A clear deletes the record: without it a forgotten user's key stayed forever as an
+                // empty hash (…/state/user/<id>/user), which erasure must not leave behind.
+                o.DeleteStateOnClear = true;
             }));
         return silo;
     }

@@ -124,7 +124,7 @@ public sealed class ApiFuzzTests(FuzzServer fixture, ITestOutputHelper output) :
             ).Select(s => Encoding.UTF8.GetBytes(s)).SelectMany(b => Gen.Frequency((9, Gen.Const(b)), (1, Malformed))),
             ContentType, (b, ct) => Post("POST /api/v1/items", "/api/v1/items", b, ct)), 700),
         ("GET /api/v1/items/{id}", Segment(Gen.Frequency((3, AnyId), (1, PoolItem))).Select(id => new FuzzCase("GET /api/v1/items/{id}", "GET", "/api/v1/items/" + id, null, null)), 700),
-        ("GET /api/v1/items", Gen.Select(Maybe(TextQuery), Maybe(Gen.Frequency((3, Gen.OneOf("popular", "id", "POPULAR", "Id")), (2, TextQuery))), Maybe(IntQuery), Maybe(IntQuery),
+        ("GET /api/v1/items", Gen.Select(Maybe(TextQuery), Maybe(Gen.Frequency((3, Gen.OneOf("popular", "id", "POPULAR", "Id")), (1, Gen.OneOf("5", "0", "-1", "popular,id", "id, popular", " id", "Popular ")), (2, TextQuery))), Maybe(IntQuery), Maybe(IntQuery),
             (c, s, l, o) => new FuzzCase("GET /api/v1/items", "GET", "/api/v1/items" + Query(("category", c), ("sort", s), ("limit", l), ("offset", o)), null, null)), 700),
         ("GET /api/v1/items/{id}/similar", Gen.Select(Segment(Gen.Frequency((3, AnyId), (2, PoolItem))), Maybe(IntQuery),
             (id, k) => new FuzzCase("GET /api/v1/items/{id}/similar", "GET", $"/api/v1/items/{id}/similar" + Query(("k", k)), null, null)), 700),
@@ -138,6 +138,9 @@ public sealed class ApiFuzzTests(FuzzServer fixture, ITestOutputHelper output) :
         ("GET /api/v1/users/{id}", Segment(AnyId).Select(id => new FuzzCase("GET /api/v1/users/{id}", "GET", "/api/v1/users/" + id, null, null)), 600),
         ("GET /api/v1/users/{id}/export", Segment(AnyId).Select(id => new FuzzCase("GET /api/v1/users/{id}/export", "GET", $"/api/v1/users/{id}/export", null, null)), 600),
         ("DELETE /api/v1/users/{id}", Segment(Gen.Frequency((4, NastyId), (1, ValidId.Select(v => "fz-gone-" + v)))).Select(id => new FuzzCase("DELETE /api/v1/users/{id}", "DELETE", "/api/v1/users/" + id, null, null)), 600),
+        ("GET /dashboard/{route}/{address}", Gen.Select(Gen.OneOf("SiloProperties", "SiloMetadata", "SiloStats", "SiloCounters", "HistoricalStats", "GrainStats"),
+            Segment(Gen.Frequency((3, AnyId), (2, Gen.OneOf("127.0.0.1:1@1", "1.2.3.4", "::1", "[::1]:5@6", "999.999.999.999:99999@-1", "x@y", "a/b/c", "@", "1.2.3.4:5@", ":@")))),
+            (route, address) => new FuzzCase("GET /dashboard/{route}/{address}", "GET", $"/dashboard/{route}/{address}", null, null)), 240),
         ("model (GET, retrain, evaluation)", Gen.Frequency(
             (2, Maybe(TextQuery).Select(q => new FuzzCase("model (GET, retrain, evaluation)", "GET", "/api/v1/model" + Query(("x", q)), null, null))),
             // only ?wait=true (synchronous) among the valid values: a background retrain would move the fingerprint later
@@ -163,6 +166,11 @@ public sealed class ApiFuzzTests(FuzzServer fixture, ITestOutputHelper output) :
         }
         await RawRequestsAsync((int)(400 * Scale));
         clock.Stop();
+
+        // Rejected figures change nothing; accepted ones are finite, so the model never shows a named literal.
+        var model = await Http.GetStringAsync("/api/v1/model");
+        if (model.Contains("NaN", StringComparison.Ordinal) || model.Contains("Infinity", StringComparison.Ordinal))
+            Finding("[model] GET /api/v1/model shows a non-finite number", Truncate(model, 600));
 
         var summary = Summary(clock.Elapsed);
         output.WriteLine(summary);
@@ -298,7 +306,7 @@ public sealed class ApiFuzzTests(FuzzServer fixture, ITestOutputHelper output) :
         const string name = "raw HTTP (request line, headers)";
         var stats = _stats.GetOrAdd(name, _ => new Stats());
         var target = Gen.Select(
-            Gen.OneOf("/api/v1/users/", "/api/v1/items/", "/api/v1/events/", "/api/v1/users/u/", "/dashboard/", "/"),
+            Gen.OneOf("/api/v1/users/", "/api/v1/items/", "/api/v1/events/", "/api/v1/users/u/", "/dashboard/", "/dashboard/SiloProperties/", "/"),
             Gen.Frequency((3, Gen.Byte.Array[0, 40]), (1, Gen.OneOf<byte[]>([0x00], [0x0A], [0x0D, 0x0A], [0x25], [0x25, 0x30, 0x30], [0xC0, 0xAF], [0xFF], [0x20], [0x7F], [0x2E, 0x2E, 0x2F]))),
             Gen.OneOf("", "/export", "/recommendations?k=5", "/similar", "?limit=1"),
             (prefix, raw, suffix) => (byte[])[.. Encoding.ASCII.GetBytes(prefix), .. raw, .. Encoding.ASCII.GetBytes(suffix)]);

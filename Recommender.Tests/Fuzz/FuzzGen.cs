@@ -40,7 +40,9 @@ public static class FuzzGen
         (1, Gen.String[Gen.Char['\ud800', '\udfff'], 1, 4]),
         (1, ValidId.Select(Gen.OneOf(" ", "/", "\\", "|", "\"", "'", "\u00e9", "\u0000", "\u2028", "%", "?", "#", "\t"), (v, c) => v + c)),
         (4, Gen.OneOf("a/b", "../x", "..", ".", "/", "a\\b", "%2F", "a%2Fb", "%00", "%", "%zz", "%C3%A9", "%252F", "\u00e9", "\u7528\u6237", "\ud83d\ude42",
-            "a b", "a|b", "a\"b", "<script>alert(1)</script>", "' OR 1=1 --", "a?b=c", "a#b", "null", "{userId}", "..%2F..%2Fetc%2Fpasswd", "\u202e", "CON", " ", "\r\n")));
+            "a b", "a|b", "a\"b", "<script>alert(1)</script>", "' OR 1=1 --", "a?b=c", "a#b", "null", "{userId}", "..%2F..%2Fetc%2Fpasswd", "\u202e", "CON", " ", "\r\n",
+            // dot segments: Kestrel removes them before routing, so the id rule refuses ids of dots alone
+            "...", "....", "%2E%2E", "%2e", ".%2E", "export", "recommendations")));
 
     public static readonly Gen<string> AnyId = Gen.Frequency((5, ValidId), (5, NastyId), (3, PoolUser));
 
@@ -76,7 +78,9 @@ public static class FuzzGen
         (6, Gen.OneOf("\"9999-12-31T23:59:59Z\"", "\"0001-01-01T00:00:00Z\"", "\"0001-01-01T00:00:00+14:00\"", "\"9999-12-31T23:59:59-14:00\"",
             "\"1969-12-31T23:59:59Z\"", "\"1970-01-01T00:00:00Z\"", "\"garbage\"", "\"\"", "0", "1700000000000", "\"2024-13-45\"", "\"2024-02-30T25:61:61Z\"",
             "null", "\"now\"", "\"+275760-09-13T00:00:00Z\"", "\"2024-01-01\"", "\"01/02/2024\"", "\"2024-01-01T00:00:00.0000000001Z\"", "\"2100-01-01T00:00:00Z\"",
-            "\"1800-01-01T00:00:00Z\"", "\"2024-06-01T12:00:00+25:00\"", "[]", "{\"$date\":1}", "\"\\u0000\"")),
+            "\"1800-01-01T00:00:00Z\"", "\"2024-06-01T12:00:00+25:00\"", "[]", "{\"$date\":1}", "\"\\u0000\"",
+            // lax forms DateTimeOffset.TryParse took, and a local year in range whose UTC instant is not
+            "\"1/2/2020\"", "\"2020-01-02 03:04:05\"", "\"January 2, 2020\"", "\"1800-01-01T00:00+14:00\"", "\"9000-12-31T23:59-01:00\"", "\"2024-05-01t12:00:00z\"", "\"1577934245\"")),
         (1, Gen.Int[2, 400_000].Select(d => Json(DateTimeOffset.UtcNow.AddDays(Math.Min(d, 2_900_000)).ToString("O", CultureInfo.InvariantCulture)))));
 
     public static readonly Gen<string> TypeToken = Gen.Frequency(

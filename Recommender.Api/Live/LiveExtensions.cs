@@ -12,6 +12,9 @@ public static class LiveExtensions
             o.PayloadSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
             o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         });
+        services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section)
+            .Validate(o => o.RenewPeriod > TimeSpan.Zero, "Live:RenewPeriod must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<RankingPushRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<RankingPushRelay>());
         return services;

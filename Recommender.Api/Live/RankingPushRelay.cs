@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using Recommender.Grains.Live;
 using Recommender.Grains.Telemetry;
 using Recommender.Grains.Users;
@@ -12,10 +13,10 @@ namespace Recommender.Api.Live;
 /// forwards every new ranking to the SignalR group of that user. Works wherever the user's grain
 /// lives, on this process's silo or on another one.
 /// </summary>
-public sealed class RankingPushRelay(IGrainFactory grains, IHubContext<RecommendationsHub> hub, ILogger<RankingPushRelay> logger)
+public sealed class RankingPushRelay(IGrainFactory grains, IHubContext<RecommendationsHub> hub, IOptions<LiveOptions> options, ILogger<RankingPushRelay> logger)
     : IRankingObserver, IHostedService, IDisposable
 {
-    public static readonly TimeSpan RenewPeriod = TimeSpan.FromMinutes(1);
+    private readonly TimeSpan _renewPeriod = options.Value.RenewPeriod;
 
     private readonly ConcurrentDictionary<string, WatchedUser> _users = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -76,7 +77,7 @@ public sealed class RankingPushRelay(IGrainFactory grains, IHubContext<Recommend
     public Task StartAsync(CancellationToken cancellationToken)
     {
         RecommenderMetrics.TrackWatchers(() => _users.Count);
-        _renew = new Timer(_ => _ = RenewAsync(), null, RenewPeriod, RenewPeriod);
+        _renew = new Timer(_ => _ = RenewAsync(), null, _renewPeriod, _renewPeriod);
         return Task.CompletedTask;
     }
 

@@ -169,7 +169,7 @@ public sealed class UserGrain(
 
     public Task<RankingChange> Watch(IRankingObserver observer, int k)
     {
-        (_watchers ??= new Watchers()).Add(observer, k);
+        (_watchers ??= new Watchers(_options.WatchLease)).Add(observer, k);
         var current = RankFor(_watchers.K, cause: null);
         return Task.FromResult(current with { Diff = RankingDiff.None });
     }

@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.SignalR;
 
 namespace Recommender.Api.Security;
 
@@ -43,7 +44,15 @@ public static class SecurityExtensions
                 .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
         }
 
-        if (settings.RateLimited) services.AddRateLimiter(o => ConfigureRateLimiter(o, settings));
+        if (settings.RateLimited)
+        {
+            // One set of windows for HTTP requests and hub invocations (see ApiRateLimiter).
+            var limiter = new ApiRateLimiter(settings);
+            services.AddSingleton(limiter);
+            services.AddRateLimiter(o => ConfigureRateLimiter(o, settings, limiter));
+            services.AddSingleton<HubRateLimitFilter>();
+            services.Configure<HubOptions>(o => o.AddFilter<HubRateLimitFilter>());
+        }
 
         // The hub's key may travel in the query string (access_token); request-start logs print
         // query strings at Information level, so they stay off wherever keys are in use.
@@ -71,30 +80,17 @@ public static class SecurityExtensions
                 string.Join(", ", options.ApiKeys.Select(k => $"{k.Name} [{string.Join(' ', k.Scopes)}]")),
                 options.AllowAnonymousReads ? "allowed" : "refused");
         if (settings.RateLimited)
-            log.LogInformation("Rate limit per {Window}: {PermitLimit} requests per key, {AnonymousPermitLimit} per anonymous IP address",
+            log.LogInformation("Rate limit per {Window}: {PermitLimit} requests (and hub calls) per key, {AnonymousPermitLimit} per anonymous IP address",
                 options.RateLimit.Window, options.RateLimit.PermitLimit, options.RateLimit.AnonymousPermitLimit);
         if (options.CorsOrigins.Count > 0) log.LogInformation("CORS origins: {Origins}", string.Join(", ", options.CorsOrigins));
         return app;
     }
 
-    private static void ConfigureRateLimiter(RateLimiterOptions o, SecuritySettings settings)
+    private static void ConfigureRateLimiter(RateLimiterOptions o, SecuritySettings settings, ApiRateLimiter limiter)
     {
         var limits = settings.Options.RateLimit;
-        var perKey = settings.Options.ApiKeys.ToDictionary(k => k.Name, k => k.PermitLimit ?? limits.PermitLimit, StringComparer.Ordinal);
         o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-        {
-            // Probes and the OpenAPI document are never throttled.
-            if (ApiScopes.Required(http.Request.Method, http.GetEndpoint()) is null) return RateLimitPartition.GetNoLimiter("open");
-            var name = http.User.Identity is { IsAuthenticated: true } identity ? identity.Name : null;
-            var (partition, limit) = name is not null && perKey.TryGetValue(name, out var keyLimit)
-                ? ("key:" + name, keyLimit)
-                : ("ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"), limits.AnonymousPermitLimit);
-            return RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = limit, Window = limits.Window, QueueLimit = 0, AutoReplenishment = true,
-            });
-        });
+        o.GlobalLimiter = limiter.ForHttp();
         o.OnRejected = async (context, cancellationToken) =>
         {
             var http = context.HttpContext;

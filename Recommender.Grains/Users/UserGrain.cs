@@ -42,6 +42,8 @@ public sealed class UserGrain(
     private int _unsavedEvents;
     /// <summary>An append failed without an answer: it may have landed all the same (e.g. the store died after its fsync, before its reply).</summary>
     private bool _logUncertain;
+    /// <summary>The epoch of this activation's ranking sequences (<see cref="RankingChange.SequenceOf"/>).</summary>
+    private long _epoch;
 
     private UserState State => state.State;
     private string UserId => this.GetPrimaryKeyString();
@@ -55,7 +57,9 @@ public sealed class UserGrain(
             State.Format = UserState.CurrentFormat;
         }
         // The snapshot may lag the log (it is written debounced): replay what came after it.
+        var forgets = log.ForgetsAsync();
         var pending = await log.ReadAsync(UserId, State.LogPosition);
+        _epoch = await forgets;
         for (var i = 0; i < pending.Length; i++) Apply(InteractionEvent.Decode(pending[i]), State.LogPosition + i + 1);
         State.LogPosition += pending.Length;
         if (pending.Length > 0) State.ModelVersion = 0; // re-fit lazily, with the replayed events
@@ -197,7 +201,7 @@ public sealed class UserGrain(
             Cause = cause,
             ModelVersion = State.ModelVersion,
             ComputedAt = DateTimeOffset.UtcNow,
-            Sequence = State.LogPosition,
+            Sequence = RankingChange.SequenceOf(_epoch, State.LogPosition),
             Strategy = strategy,
         };
     }
@@ -228,11 +232,16 @@ public sealed class UserGrain(
         // Snapshot first, log last: the log's delete waits for the commit of both, and a crash in
         // between leaves the log, from which the user is rebuilt whole (the caller was not answered).
         await state.ClearStateAsync();
-        await log.DeleteAsync(UserId);
-        state.State = new UserState();
+        _epoch = await log.DeleteAsync(UserId);
+        state.State = new UserState { Format = UserState.CurrentFormat };
         _eventIds = null;
         _unsavedEvents = 0;
-        DeactivateOnIdle();
+        _logUncertain = false;
+        _saveTimer?.Dispose();
+        _saveTimer = null;
+        // The activation stays, with its watchers (a deactivation would lose them until the web
+        // servers' next renewal): they see the forgotten user's ranking reset, under the new epoch.
+        if (_watchers is { Any: true }) _watchers.Notify(RankFor(_watchers.K, cause: null));
     }
 
     /// <summary>Users re-fit lazily: after a new model version, the first request fits them against it.</summary>

@@ -10,4 +10,11 @@ public sealed class LiveOptions
     /// <c>Recommender:WatchLease</c> (3 minutes): a user grain drops a watch not renewed within it.
     /// </summary>
     public TimeSpan RenewPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Users one hub connection may watch at once (Watch beyond it is a hub error). Each watched user
+    /// holds an active grain and costs a renewal per period; a page shows a handful, the simulator
+    /// a few dozen.
+    /// </summary>
+    public int MaxWatchesPerConnection { get; set; } = 100;
 }

@@ -51,6 +51,13 @@ public sealed class RecommenderOptions
     /// <summary>How many recent events the profile shows.</summary>
     public int RecentEvents { get; set; } = 20;
 
+    /// <summary>
+    /// How long a user grain keeps a web server's watch without a renewal. The web server renews
+    /// every <c>Live:RenewPeriod</c> (1 minute), so a lease of three periods survives two lost
+    /// renewals; a server that died stops costing pushes after it. Keep it above the renew period.
+    /// </summary>
+    public TimeSpan WatchLease { get; set; } = TimeSpan.FromMinutes(3);
+
     /// <summary>Seed a deterministic synthetic demo catalog when the store is empty (local mode).</summary>
     public bool SeedDemoCatalog { get; set; } = true;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.SignalR;
 
 namespace Recommender.Api.Live;
 
@@ -7,11 +8,18 @@ public static class LiveExtensions
 {
     public static IServiceCollection AddRecommenderLive(this IServiceCollection services)
     {
-        services.AddSignalR().AddJsonProtocol(o =>
+        services.AddSingleton<HubErrorLogFilter>();
+        services.AddSignalR(o => o.AddFilter<HubErrorLogFilter>()).AddJsonProtocol(o =>
         {
             o.PayloadSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
             o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         });
+        services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section)
+            .Validate(o => o.RenewPeriod > TimeSpan.Zero, "Live:RenewPeriod must be positive.")
+            .Validate(o => o.MaxWatchesPerConnection > 0, "Live:MaxWatchesPerConnection must be positive.")
+            .ValidateOnStart();
+        // Refused calls are answered with a hub error, not logged as errors (see HubErrorLogFilter).
+        services.AddLogging(b => b.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.Critical));
         services.AddSingleton<RankingPushRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<RankingPushRelay>());
         return services;

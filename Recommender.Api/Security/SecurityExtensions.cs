@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.SignalR;
 
 namespace Recommender.Api.Security;
 
@@ -43,7 +44,15 @@ public static class SecurityExtensions
                 .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
         }
 
-        if (settings.RateLimited) services.AddRateLimiter(o => ConfigureRateLimiter(o, settings));
+        if (settings.RateLimited)
+        {
+            // One set of windows for HTTP requests and hub invocations (see ApiRateLimiter).
+            var limiter = new ApiRateLimiter(settings);
+            services.AddSingleton(limiter);
+            services.AddRateLimiter(o => ConfigureRateLimiter(o, settings, limiter));
+            services.AddSingleton<HubRateLimitFilter>();
+            services.Configure<HubOptions>(o => o.AddFilter<HubRateLimitFilter>());
+        }
 
         // The hub's key may travel in the query string (access_token); request-start logs print
         // query strings at Information level, so they stay off wherever keys are in use.
@@ -75,34 +84,17 @@ public static class SecurityExtensions
                 string.Join(", ", options.ApiKeys.Select(k => $"{k.Name} [{string.Join(' ', k.Scopes)}]")),
                 options.AllowAnonymousReads ? "allowed" : "refused");
         if (settings.RateLimited)
-            log.LogInformation("Rate limit per {Window}: {PermitLimit} requests per key, {AnonymousPermitLimit} per anonymous IP address, {ProbePermitLimit} health probes per address",
+            log.LogInformation("Rate limit per {Window}: {PermitLimit} requests (and hub calls) per key, {AnonymousPermitLimit} per anonymous IP address, {ProbePermitLimit} health probes per address",
                 options.RateLimit.Window, options.RateLimit.PermitLimit, options.RateLimit.AnonymousPermitLimit, options.RateLimit.ProbePermitLimit);
         if (options.CorsOrigins.Count > 0) log.LogInformation("CORS origins: {Origins}", string.Join(", ", options.CorsOrigins));
         return app;
     }
 
-    private static void ConfigureRateLimiter(RateLimiterOptions o, SecuritySettings settings)
+    private static void ConfigureRateLimiter(RateLimiterOptions o, SecuritySettings settings, ApiRateLimiter limiter)
     {
         var limits = settings.Options.RateLimit;
-        var perKey = settings.Options.ApiKeys.ToDictionary(k => k.Name, k => k.PermitLimit ?? limits.PermitLimit, StringComparer.Ordinal);
         o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-        {
-            // Every request counts against a window: a key's, else its address's. Open routes are no
-            // exception (4 anonymous threads on the OpenAPI document once took an authenticated p50
-            // from 2.1 to 45.5 ms); only health probes have a separate, larger window.
-            var name = http.User.Identity is { IsAuthenticated: true } identity ? identity.Name : null;
-            var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-            var (partition, limit) = name is not null && perKey.TryGetValue(name, out var keyLimit)
-                ? ("key:" + name, keyLimit)
-                : ApiScopes.IsProbe(http.Request.Path)
-                    ? ("probe:" + address, limits.ProbePermitLimit)
-                    : ("ip:" + address, limits.AnonymousPermitLimit);
-            return RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = limit, Window = limits.Window, QueueLimit = 0, AutoReplenishment = true,
-            });
-        });
+        o.GlobalLimiter = limiter.ForHttp();
         o.OnRejected = async (context, cancellationToken) =>
         {
             var http = context.HttpContext;

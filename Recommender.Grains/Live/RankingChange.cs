@@ -14,11 +14,25 @@ public sealed record RankingChange
     [Id(3)] public InteractionEvent? Cause { get; init; }
     [Id(4)] public long ModelVersion { get; init; }
     [Id(5)] public DateTimeOffset ComputedAt { get; init; }
-    /// <summary>The user's log position: increases with every event, so a receiver can ignore a stale push.</summary>
+    /// <summary>
+    /// Increases with every event, so a receiver can ignore a stale push: the epoch (forgets in the
+    /// cluster, see <see cref="SequenceOf"/>) times 2³² plus the user's log position.
+    /// </summary>
     [Id(6)] public long Sequence { get; init; }
     [Id(7)] public string Strategy { get; init; } = "popular";
     /// <summary>When the causing event reached the user's grain (for the push latency).</summary>
     [Id(8)] public DateTimeOffset? ReceivedAt { get; init; }
+
+    /// <summary>
+    /// The sequence of a ranking at log <paramref name="position"/> in <paramref name="epoch"/>. A
+    /// forget restarts the user's log at 0, so the position alone went backwards and receivers
+    /// dropped every later push as stale (issue #11). The epoch is the cluster's count of forgets,
+    /// read by the grain at activation and taken from the forget itself: the forget increments it
+    /// before the user's next event, so every ranking after a forget outranks every ranking before,
+    /// and a reactivation (on any silo, after any restart: the count is in the store) never reads
+    /// less than its predecessor did. Without any forget the sequence is the log position.
+    /// </summary>
+    public static long SequenceOf(long epoch, long position) => (epoch << 32) + position;
 }
 
 [GenerateSerializer, Alias("reco.RankMove"), Immutable]

@@ -2,11 +2,11 @@ namespace Recommender.Grains.Live;
 
 /// <summary>
 /// The web servers watching one user, each with the k it wants. A watcher that does not renew
-/// its subscription within <see cref="Expiry"/> is dropped (its server may have died).
+/// its subscription within the lease (<see cref="RecommenderOptions.WatchLease"/>) is dropped
+/// (its server may have died).
 /// </summary>
-public sealed class Watchers
+public sealed class Watchers(TimeSpan lease)
 {
-    public static readonly TimeSpan Expiry = TimeSpan.FromMinutes(3);
     private readonly Dictionary<IRankingObserver, (int K, DateTime Renewed)> _observers = [];
 
     public bool Any => _observers.Count > 0;
@@ -23,7 +23,7 @@ public sealed class Watchers
         var now = DateTime.UtcNow;
         foreach (var (observer, entry) in _observers.ToArray())
         {
-            if (now - entry.Renewed > Expiry) { _observers.Remove(observer); continue; }
+            if (now - entry.Renewed > lease) { _observers.Remove(observer); continue; }
             _ = observer.RankingChanged(change);
         }
     }

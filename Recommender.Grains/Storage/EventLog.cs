@@ -68,15 +68,24 @@ public sealed class EventLog(IConnectionMultiplexer redis, RedisKeys keys, IStor
 
     public Task<long> LengthAsync(string userId) => Db.ListLengthAsync(keys.UserLog(userId));
 
-    public async Task DeleteAsync(string userId)
+    /// <summary>
+    /// Deletes the user's log and counts the forget (<see cref="RedisKeys.Forgets"/>, in the same
+    /// round trip); returns the new count, the epoch of whatever the user does next.
+    /// </summary>
+    public async Task<long> DeleteAsync(string userId)
     {
         var batch = Db.CreateBatch();
+        var forgets = batch.StringIncrementAsync(keys.Forgets);
         var delete = batch.KeyDeleteAsync(keys.UserLog(userId));
         var unregister = batch.SetRemoveAsync(keys.Users, userId);
         batch.Execute();
-        await Task.WhenAll(delete, unregister);
+        await Task.WhenAll(forgets, delete, unregister);
         await commit.WaitAsync();
+        return forgets.Result;
     }
+
+    /// <summary>Forgets ever done in the cluster: see <see cref="RedisKeys.Forgets"/>.</summary>
+    public async Task<long> ForgetsAsync() => (long?)await Db.StringGetAsync(keys.Forgets) ?? 0;
 
     /// <summary>Every user id with a log (SSCAN, so it does not block the server on large sets).</summary>
     public async IAsyncEnumerable<string> UsersAsync()

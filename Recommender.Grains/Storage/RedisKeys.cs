@@ -33,6 +33,12 @@ public sealed class RedisKeys(IOptions<ClusterOptions> cluster)
     /// <summary>Counter of every event ever appended (drift rules compare it with the training's).</summary>
     public RedisKey EventCount => _prefix + "events";
 
+    /// <summary>
+    /// Counter of every forget ever done (no user id in it). A user grain takes it as the epoch of
+    /// its ranking sequences, so they keep growing when a forgotten user's log restarts at 0.
+    /// </summary>
+    public RedisKey Forgets => _prefix + "forgets";
+
     /// <summary>Counter of events on items that were in the user's last served or pushed top-k.</summary>
     public RedisKey HitCount => _prefix + "hits";
 }

@@ -19,7 +19,7 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>
     /// Subscribes (or renews) a web server's observer: after every event it receives the new
     /// top-<paramref name="k"/> and the diff. Returns the current ranking. Renew within
-    /// <see cref="Watchers.Expiry"/> or be dropped.
+    /// <see cref="RecommenderOptions.WatchLease"/> or be dropped.
     /// </summary>
     Task<RankingChange> Watch(IRankingObserver observer, int k);
 

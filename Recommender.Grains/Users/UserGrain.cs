@@ -40,6 +40,8 @@ public sealed class UserGrain(
     private int _unsavedEvents;
     /// <summary>An append failed without an answer: it may have landed all the same (e.g. the store died after its fsync, before its reply).</summary>
     private bool _logUncertain;
+    /// <summary>The epoch of this activation's ranking sequences (<see cref="RankingChange.SequenceOf"/>).</summary>
+    private long _epoch;
 
     private UserState State => state.State;
     private string UserId => this.GetPrimaryKeyString();
@@ -60,7 +62,9 @@ public sealed class UserGrain(
             State.RecentEventIds = null;
         }
         // The snapshot may lag the log (it is written debounced): replay what came after it.
+        var forgets = log.ForgetsAsync();
         var pending = await log.ReadAsync(UserId, State.LogPosition);
+        _epoch = await forgets;
         for (var i = 0; i < pending.Length; i++) Apply(InteractionEvent.Decode(pending[i]), State.LogPosition + i + 1);
         State.LogPosition += pending.Length;
         if (pending.Length > 0) State.ModelVersion = 0; // re-fit lazily, with the replayed events
@@ -175,7 +179,7 @@ public sealed class UserGrain(
 
     public Task<RankingChange> Watch(IRankingObserver observer, int k)
     {
-        (_watchers ??= new Watchers()).Add(observer, k);
+        (_watchers ??= new Watchers(_options.WatchLease)).Add(observer, k);
         var current = RankFor(_watchers.K, cause: null);
         return Task.FromResult(current with { Diff = RankingDiff.None });
     }
@@ -203,7 +207,7 @@ public sealed class UserGrain(
             Cause = cause,
             ModelVersion = State.ModelVersion,
             ComputedAt = DateTimeOffset.UtcNow,
-            Sequence = State.LogPosition,
+            Sequence = RankingChange.SequenceOf(_epoch, State.LogPosition),
             Strategy = strategy,
         };
     }
@@ -236,11 +240,16 @@ public sealed class UserGrain(
         // A user never snapshotted has no record: clearing it would write one (or, deleting, fail the
         // ETag check of a key that is not there). A DELETE of an id never seen leaves no key.
         if (state.RecordExists) await state.ClearStateAsync();
-        await log.DeleteAsync(UserId);
-        state.State = new UserState();
+        _epoch = await log.DeleteAsync(UserId);
+        state.State = new UserState { Format = UserState.CurrentFormat };
         _eventIds = null;
         _unsavedEvents = 0;
-        DeactivateOnIdle();
+        _logUncertain = false;
+        _saveTimer?.Dispose();
+        _saveTimer = null;
+        // The activation stays, with its watchers (a deactivation would lose them until the web
+        // servers' next renewal): they see the forgotten user's ranking reset, under the new epoch.
+        if (_watchers is { Any: true }) _watchers.Notify(RankFor(_watchers.K, cause: null));
     }
 
     /// <summary>Users re-fit lazily: after a new model version, the first request fits them against it.</summary>

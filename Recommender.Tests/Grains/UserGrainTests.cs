@@ -97,4 +97,30 @@ public sealed class UserGrainTests(ClusterFixture fixture)
         Assert.All(warm.Items, i => Assert.Contains(i.ItemId, ClusterFixture.Action));
         Assert.All(warm.Items, i => Assert.Equal("because you liked Title a1", i.Reason));
     }
+
+    private sealed class NoObserver : Recommender.Grains.Live.IRankingObserver
+    {
+        public Task RankingChanged(Recommender.Grains.Live.RankingChange change) => Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Ranking_sequences_keep_growing_across_a_forget_and_a_reactivation()
+    {
+        var user = User();
+        var observer = fixture.Grains.CreateObjectReference<Recommender.Grains.Live.IRankingObserver>(new NoObserver());
+        await user.Record([Event("a1", EventType.Like), Event("a2", EventType.View), Event("a3", EventType.View)]);
+        var before = (await user.Watch(observer, 5)).Sequence;
+
+        await user.Forget();
+        await user.Record([Event("c1", EventType.Like)]);
+        var afterForget = (await user.Watch(observer, 5)).Sequence;
+
+        // A new activation (from the snapshot written at deactivation, or the log) continues from there.
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        await user.Record([Event("c2", EventType.View)]);
+        var afterReactivation = (await user.Watch(observer, 5)).Sequence;
+
+        Assert.True(afterForget > before, $"after the forget {afterForget}, before {before}");
+        Assert.True(afterReactivation > afterForget, $"after reactivation {afterReactivation}, before {afterForget}");
+    }
 }

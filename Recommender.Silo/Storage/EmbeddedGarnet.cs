@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using Garnet;
 using Garnet.server;
+using Garnet.server.Auth.Settings;
 using Microsoft.Extensions.Logging;
 
 namespace Recommender.Silo.Storage;
@@ -12,13 +14,28 @@ namespace Recommender.Silo.Storage;
 /// every write, checkpoints and recovery from <see cref="StorageOptions.DataDir"/>. Writers that
 /// acknowledge something wait for the commit with <see cref="WaitForCommitAsync"/>
 /// (<see cref="EmbeddedGarnetCommit"/>): many writes share one commit.
+/// <para>
+/// Loopback is not private: any local process could connect, read or FLUSHALL. The server asks
+/// for a password that only the service knows — random, generated on the data directory's first
+/// start and kept in <see cref="PasswordFileName"/> inside it, readable by the service's user
+/// alone (0600) — and <see cref="ConnectionString"/> carries it, so every connection the service
+/// makes (grain storage, the event log, clustering, pub/sub, tests) authenticates. Per data
+/// directory rather than per process start: a store restarted on the same data keeps its
+/// password, so a connection string handed out before the restart still works.
+/// </para>
 /// </summary>
 public sealed class EmbeddedGarnet : IDisposable
 {
+    /// <summary>The password's file inside <see cref="DataDir"/>.</summary>
+    public const string PasswordFileName = "garnet.password";
+
     private readonly GarnetServer _server;
 
     public int Port { get; }
-    public string ConnectionString => $"127.0.0.1:{Port}";
+    /// <summary>StackExchange.Redis syntax, password included: never log it.</summary>
+    public string ConnectionString => $"127.0.0.1:{Port},password={Password}";
+    /// <summary>What a client must send with AUTH.</summary>
+    public string Password { get; }
     public string DataDir { get; }
     /// <summary>Acknowledged writes must be on disk (<see cref="StorageOptions.SyncCommit"/>).</summary>
     public bool SyncCommit { get; }
@@ -29,9 +46,11 @@ public sealed class EmbeddedGarnet : IDisposable
         SyncCommit = options.SyncCommit;
         Directory.CreateDirectory(DataDir);
         Port = options.GarnetPort != 0 ? options.GarnetPort : FreeLoopbackPort();
+        Password = ReadOrCreatePassword(DataDir, loggerFactory?.CreateLogger<EmbeddedGarnet>());
         _server = new GarnetServer(new GarnetServerOptions
         {
             EndPoints = [new IPEndPoint(IPAddress.Loopback, Port)],
+            AuthSettings = new PasswordAuthenticationSettings(Password),
             EnableLua = true,
             LuaTransactionMode = true,
             LuaOptions = new LuaOptions(loggerFactory?.CreateLogger("Garnet.Lua")),
@@ -63,6 +82,40 @@ public sealed class EmbeddedGarnet : IDisposable
         try { _server.Store.CommitAOFAsync(CancellationToken.None).AsTask().Wait(TimeSpan.FromSeconds(5)); }
         catch (Exception) { /* disposing anyway */ }
         _server.Dispose();
+    }
+
+    /// <summary>
+    /// The data directory's password: read from <see cref="PasswordFileName"/>, or 32 random bytes
+    /// (hex: nothing StackExchange.Redis' connection-string syntax would split on) written there
+    /// with mode 0600 on the first start. A file others can read is narrowed back to 0600.
+    /// </summary>
+    public static string ReadOrCreatePassword(string dataDir, ILogger? logger = null)
+    {
+        var path = Path.Combine(dataDir, PasswordFileName);
+        if (File.Exists(path))
+        {
+            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & ~(UnixFileMode.UserRead | UnixFileMode.UserWrite)) != 0)
+            {
+                logger?.LogWarning("{File} was readable by others; narrowed to 0600 (the store's data was exposed to local users if they read it)", path);
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+            var existing = File.ReadAllText(path).Trim();
+            if (existing.Length >= 16 && !existing.Any(c => char.IsWhiteSpace(c) || c == ',' || char.IsControl(c))) return existing;
+            // Empty or torn (a crash while writing it): nothing was ever protected by it, make a new one.
+            File.Delete(path);
+        }
+
+        var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var file = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) file.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var stream = new FileStream(path, file))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(password);
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+        return password;
     }
 
     public static int FreeLoopbackPort()

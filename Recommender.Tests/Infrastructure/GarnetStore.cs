@@ -9,7 +9,8 @@ public sealed class GarnetStore : IDisposable
     private EmbeddedGarnet? _garnet;
 
     public int Port { get; }
-    public string ConnectionString => $"127.0.0.1:{Port}";
+    /// <summary>With the data directory's password, which stays the same across <see cref="Stop"/> and <see cref="Start"/>.</summary>
+    public string ConnectionString => $"127.0.0.1:{Port},password={EmbeddedGarnet.ReadOrCreatePassword(_dir.Path)}";
     public string DataDir => _dir.Path;
 
     public GarnetStore()

@@ -64,6 +64,7 @@ public static class ApiExtensions
         app.MapSeedApi();
         app.MapModelApi();
         app.MapHealthApi();
+        app.MapSessionApi();
         app.MapLiveHub();
         app.MapRecommenderMetrics();
         app.MapOrleansDashboard(routePrefix: DashboardPrefix);

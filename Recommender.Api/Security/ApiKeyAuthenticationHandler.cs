@@ -10,10 +10,15 @@ namespace Recommender.Api.Security;
 /// where browsers cannot set headers, in the <c>access_token</c> query parameter or an
 /// <c>Authorization: Bearer</c> header. A valid key becomes a principal named after the key, with
 /// one <c>scope</c> claim per scope. Logs name the key, never show it.
+/// <para>
+/// Without a key, a browser's session cookie (<see cref="SessionTickets"/>, set by signing in with
+/// a key) stands for its key: the same name — so the same rate-limit window — and the key's
+/// current scopes. A key sent in a header wins over the cookie (and needs no CSRF token).
+/// </para>
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory loggerFactory, UrlEncoder encoder,
-    SecuritySettings settings, IProblemDetailsService problems)
+    SecuritySettings settings, SessionTickets sessions, IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -22,14 +27,22 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string HubPathPrefix = "/hubs";
     public const string ScopeClaim = "scope";
 
+    /// <summary>Where a browser signs in (<c>wwwroot/signin.html</c>).</summary>
+    public const string SignInPage = "/signin.html";
+
+    /// <summary>Browser pages behind a key: a navigation to them without one goes to the sign-in page, not to a bare 401.</summary>
+    public static readonly string[] SignInPaths = ["/dashboard"];
+
     /// <summary>Set by the scope check for the 403 answer: which scope the call needed.</summary>
     internal const string RequiredScopeItem = "reco.security.requiredScope";
+
+    private const string SessionFailedItem = "reco.security.sessionFailed";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var presented = Presented(out var ambiguous);
         if (ambiguous) return Task.FromResult(AuthenticateResult.Fail("More than one API key was sent."));
-        if (presented is null) return Task.FromResult(AuthenticateResult.NoResult());
+        if (presented is null) return Task.FromResult(FromSession());
 
         var identity = settings.Find(presented);
         if (identity is null)
@@ -39,11 +52,46 @@ public sealed class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
         }
 
+        Logger.LogDebug("API key {KeyName} authenticated for {Method} {Path}", identity.Name, Request.Method, Request.Path);
+        return Task.FromResult(Success(identity));
+    }
+
+    private AuthenticateResult FromSession()
+    {
+        if (!Request.Cookies.TryGetValue(SessionTickets.CookieName, out var cookie) || string.IsNullOrEmpty(cookie)) return AuthenticateResult.NoResult();
+        var session = sessions.Read(cookie);
+        if (session is null)
+        {
+            Context.Items[SessionFailedItem] = true;
+            Logger.LogInformation("Refused an expired, signed-out or unknown session from {RemoteIp} for {Method} {Path}",
+                Context.Connection.RemoteIpAddress, Request.Method, Request.Path);
+            return AuthenticateResult.Fail("The session has expired or was signed out; sign in again.");
+        }
+        Context.Features.Set(session);
+        Logger.LogDebug("Session of API key {KeyName} authenticated for {Method} {Path}", session.Key.Name, Request.Method, Request.Path);
+        return Success(session.Key);
+    }
+
+    private static AuthenticateResult Success(ApiKeyIdentity identity)
+    {
         var claims = new List<Claim> { new(ClaimTypes.Name, identity.Name), new(ClaimTypes.NameIdentifier, identity.Name) };
         claims.AddRange(identity.Scopes.Select(s => new Claim(ScopeClaim, s)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role));
-        Logger.LogDebug("API key {KeyName} authenticated for {Method} {Path}", identity.Name, Request.Method, Request.Path);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    /// <summary>A browser opening a page (not a script calling the API): a GET that accepts HTML.</summary>
+    private bool IsPageNavigation() =>
+        (HttpMethods.IsGet(Request.Method) || HttpMethods.IsHead(Request.Method))
+        && Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
+        && SignInPaths.Any(p => Request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>To the sign-in page, which comes back here afterwards (<paramref name="scope"/>: the scope the current key lacks).</summary>
+    private void RedirectToSignIn(string? scope)
+    {
+        var back = Request.PathBase + Request.Path + Request.QueryString;
+        var query = "?returnUrl=" + Uri.EscapeDataString(back) + (scope is null ? "" : "&scope=" + Uri.EscapeDataString(scope));
+        Response.Redirect(Request.PathBase + SignInPage + query);
     }
 
     private string? Presented(out bool ambiguous)
@@ -65,8 +113,10 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (IsPageNavigation()) { RedirectToSignIn(null); return; }
         var result = await HandleAuthenticateOnceSafeAsync();
         var invalid = result.Failure is not null;
+        var session = Context.Items.ContainsKey(SessionFailedItem);
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{HeaderName}\"";
         await problems.WriteAsync(new ProblemDetailsContext
@@ -76,10 +126,10 @@ public sealed class ApiKeyAuthenticationHandler(
             {
                 Status = StatusCodes.Status401Unauthorized,
                 Type = "https://tools.ietf.org/html/rfc9110#section-15.5.2",
-                Title = invalid ? "The API key is not valid." : "An API key is required.",
+                Title = invalid ? (session ? "The session is not valid." : "The API key is not valid.") : "An API key is required.",
                 Detail = invalid
                     ? result.Failure!.Message
-                    : $"Send a key with the '{HeaderName}' header (the hub also takes the '{QueryName}' query parameter).",
+                    : $"Send a key with the '{HeaderName}' header (the hub also takes the '{QueryName}' query parameter), or sign in at {SignInPage}.",
             },
         });
     }
@@ -89,6 +139,8 @@ public sealed class ApiKeyAuthenticationHandler(
         var needed = Context.Items[RequiredScopeItem] as string;
         var name = Context.User.Identity?.Name;
         Logger.LogInformation("API key {KeyName} lacks scope {Scope} for {Method} {Path}", name, needed, Request.Method, Request.Path);
+        // Signed in with a key that lacks the scope (a reader opening the dashboard): sign in with another.
+        if (IsPageNavigation()) { RedirectToSignIn(needed); return; }
         Response.StatusCode = StatusCodes.Status403Forbidden;
         await problems.WriteAsync(new ProblemDetailsContext
         {

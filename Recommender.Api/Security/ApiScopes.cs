@@ -16,7 +16,7 @@ public static class ApiScopes
 
     public static readonly IReadOnlyList<string> All = [Read, Write, Admin];
 
-    /// <summary>The scope a call needs, or null for an open route (health, the OpenAPI document).</summary>
+    /// <summary>The scope a call needs, or null for an open route (health, the OpenAPI document, the session).</summary>
     public static string? Required(string method, Endpoint? endpoint)
     {
         if (endpoint is null) return null; // nothing will run: the answer is a 404
@@ -28,6 +28,8 @@ public static class ApiScopes
     {
         var path = Normalize(pattern.RawText ?? "");
         if (Is(path, "/health") || Is(path, "/openapi") || Equal(path, "/api/v1/health")) return null;
+        // Signing in is how a browser gets a key's rights; who-am-I and sign-out need none either.
+        if (Equal(path, SessionEndpoints.Path)) return null;
         if (Is(path, "/dashboard")) return Admin;
         if (Equal(path, "/api/v1/users/{userId}") && HttpMethods.IsDelete(method)) return Admin;
         if (Equal(path, "/api/v1/users/{userId}/export")) return Admin;

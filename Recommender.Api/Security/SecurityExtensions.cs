@@ -1,8 +1,10 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Recommender.Api.Security;
 
@@ -20,6 +22,14 @@ public static class SecurityExtensions
         var settings = new SecuritySettings(options, builder.Environment.IsDevelopment());
         var services = builder.Services;
         services.AddSingleton(settings);
+
+        // Sessions: the cookie is sealed by ASP.NET Core data protection; its key ring must be
+        // shared by every API process behind one address (Security:Session:KeysDirectory).
+        var protection = services.AddDataProtection().SetApplicationName("Recommender");
+        if (!string.IsNullOrWhiteSpace(options.Session.KeysDirectory))
+            protection.PersistKeysToFileSystem(new DirectoryInfo(options.Session.KeysDirectory));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SessionTickets>();
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -60,7 +70,7 @@ public static class SecurityExtensions
         return builder;
     }
 
-    /// <summary>CORS, authentication, the rate limiter, the static files, authorization — in that order.</summary>
+    /// <summary>CORS, authentication, the rate limiter, the session's CSRF check, the static files, authorization — in that order.</summary>
     public static WebApplication UseRecommenderSecurity(this WebApplication app)
     {
         var settings = app.Services.GetRequiredService<SecuritySettings>();
@@ -68,8 +78,10 @@ public static class SecurityExtensions
         if (options.CorsOrigins.Count > 0) app.UseCors(CorsPolicy);
         app.UseAuthentication();
         if (settings.RateLimited) app.UseRateLimiter();
+        // After the limiter: a refused request still spends the caller's window.
+        app.UseSessionCsrf();
         // The page's files come after the limiter (they count against the caller's window) and
-        // before authorization (they are public: the page asks for a key itself).
+        // before authorization (they are public: the page sends a browser without a session to signin.html).
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthorization();

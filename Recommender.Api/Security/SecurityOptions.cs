@@ -24,6 +24,36 @@ public sealed class SecurityOptions
     public List<string> CorsOrigins { get; set; } = [];
 
     public RateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>Browser sign-in with a key (<c>/api/v1/session</c>): the cookie and the limit on attempts.</summary>
+    public SessionOptions Session { get; set; } = new();
+}
+
+/// <summary>
+/// A browser cannot send <c>X-Api-Key</c> when it opens the page or the dashboard, so an operator
+/// signs in once with a key and gets a cookie standing for it (<see cref="SessionTickets"/>).
+/// </summary>
+public sealed class SessionOptions
+{
+    /// <summary>How long a sign-in lasts; the cookie itself ends with the browser session.</summary>
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// <c>SameAsRequest</c> (default): the cookie is <c>Secure</c> on HTTPS requests only, so sign-in
+    /// also works on plain http to loopback. <c>Always</c> behind a TLS-terminating proxy that does
+    /// not forward the scheme.
+    /// </summary>
+    public CookieSecurePolicy CookieSecure { get; set; } = CookieSecurePolicy.SameAsRequest;
+
+    /// <summary>Sign-in attempts per <see cref="SignInWindow"/> and remote address, right or wrong.</summary>
+    public int SignInPermitLimit { get; set; } = 10;
+    public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Where the data-protection key ring that seals the cookies lives; empty: ASP.NET Core's default
+    /// (<c>~/.aspnet/DataProtection-Keys</c>). API processes behind one address must share it.
+    /// </summary>
+    public string? KeysDirectory { get; set; }
 }
 
 public sealed class ApiKeyOptions
@@ -58,8 +88,11 @@ public sealed class RateLimitOptions
     public int ProbePermitLimit { get; set; } = 1000;
 }
 
-/// <summary>What a valid key grants.</summary>
-public sealed record ApiKeyIdentity(string Name, IReadOnlySet<string> Scopes, int? PermitLimit);
+/// <summary>
+/// What a valid key grants. <see cref="Fingerprint"/> stands for the secret in a session ticket: a
+/// ticket names its key and proves it was issued for this secret, so a rotated key ends its sessions.
+/// </summary>
+public sealed record ApiKeyIdentity(string Name, IReadOnlySet<string> Scopes, int? PermitLimit, string Fingerprint);
 
 /// <summary>
 /// The validated, effective settings: whether keys are enforced, and the keys indexed by the
@@ -91,9 +124,21 @@ public sealed partial class SecuritySettings
             throw new InvalidOperationException("Invalid Security configuration: " + string.Join(" ", problems));
         _byHash = options.ApiKeys.ToDictionary(
             k => Hash(k.Key),
-            k => new ApiKeyIdentity(k.Name, Expand(k.Scopes), k.PermitLimit),
+            k => new ApiKeyIdentity(k.Name, Expand(k.Scopes), k.PermitLimit, Fingerprint(k.Key)),
             StringComparer.Ordinal);
+        _byName = _byHash.Values.ToDictionary(i => i.Name, StringComparer.Ordinal);
     }
+
+    private readonly Dictionary<string, ApiKeyIdentity> _byName;
+
+    /// <summary>The key a session ticket names, if it is still configured with the same secret.</summary>
+    public ApiKeyIdentity? FindSession(string name, string fingerprint) =>
+        _byName.GetValueOrDefault(name) is { } identity
+        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(identity.Fingerprint), Encoding.ASCII.GetBytes(fingerprint))
+            ? identity : null;
+
+    /// <summary>A one-way, domain-separated digest of the secret (not the lookup hash: a ticket never carries that).</summary>
+    private static string Fingerprint(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("reco.session:" + key)), 0, 16);
 
     /// <summary>The key's identity, or null for an unknown key.</summary>
     public ApiKeyIdentity? Find(string presented) =>
@@ -139,6 +184,8 @@ public sealed partial class SecuritySettings
         }
         if (o.RateLimit.Window <= TimeSpan.Zero) problems.Add("Security:RateLimit:Window must be positive.");
         if (o.RateLimit.PermitLimit <= 0 || o.RateLimit.AnonymousPermitLimit <= 0) problems.Add("Security:RateLimit permit limits must be positive.");
+        if (o.Session.Lifetime <= TimeSpan.Zero) problems.Add("Security:Session:Lifetime must be positive.");
+        if (o.Session.SignInPermitLimit <= 0 || o.Session.SignInWindow <= TimeSpan.Zero) problems.Add("Security:Session:SignInPermitLimit and SignInWindow must be positive.");
         return problems;
     }
 }

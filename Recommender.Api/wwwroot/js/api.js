@@ -30,13 +30,35 @@ export class ApiError extends Error {
   }
 }
 
+export const SESSION_PATH = '/api/v1/session';
+export const SIGN_IN_PAGE = '/signin.html';
+
+// Signed in by cookie (keys required, no X-Api-Key from a browser): every request that changes
+// something echoes the session's CSRF token, which only this origin's scripts can read.
+let csrfToken = null;
+
+/** Remembers the session's CSRF token (GET /api/v1/session, csrfToken). */
+export function useSession(session) {
+  csrfToken = session?.csrfToken ?? null;
+}
+
+/** To the sign-in page, coming back here afterwards. */
+export function goToSignIn() {
+  location.assign(`${SIGN_IN_PAGE}?returnUrl=${encodeURIComponent(location.pathname + location.search)}`);
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 export async function request(method, path, body, { signal } = {}) {
   let response;
+  const headers = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (csrfToken && !SAFE_METHODS.has(method)) headers['x-csrf-token'] = csrfToken;
   try {
     response = await fetch(path, {
       method,
       signal,
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (e) {
@@ -49,6 +71,8 @@ export async function request(method, path, body, { signal } = {}) {
   if (text) {
     try { data = JSON.parse(text); } catch { data = null; }
   }
+  // No key, or the session ended (expired, signed out elsewhere, the key rotated): sign in again.
+  if (response.status === 401) goToSignIn();
   if (!response.ok) throw new ApiError({ method, path, status: response.status, problem: data && typeof data === 'object' ? data : null, text });
   return data;
 }
@@ -70,4 +94,7 @@ export const api = {
   categories: (options) => request('GET', '/api/v1/categories', undefined, options),
   items: (category, limit, options) => request('GET', `/api/v1/items?category=${enc(category)}&limit=${limit}`, undefined, options),
   model: (options) => request('GET', '/api/v1/model', undefined, options),
+  /** Who is calling: { authenticated, keysRequired, name, scopes, via, csrfToken, expiresAt }. */
+  session: (options) => request('GET', SESSION_PATH, undefined, options),
+  signOut: () => request('DELETE', SESSION_PATH),
 };

@@ -2,7 +2,7 @@
 // The real path is the push: POST /api/v1/events, then the hub's `rankingChanged` brings the new
 // ranking. Only while the hub connection is down does the page re-fetch the ranking over REST.
 import { h, $, randomId, shortId, ID_PATTERN, formatTime, formatMs } from './dom.js';
-import { api, ApiError } from './api.js';
+import { api, ApiError, useSession, SIGN_IN_PAGE } from './api.js';
 import { LiveRankings } from './live.js';
 import { renderRanking, renderRemoved, diffRankings } from './ranking.js';
 import { initBots } from './bots.js';
@@ -357,8 +357,6 @@ ui.k.addEventListener('change', () => {
   }
 });
 
-initModel({ showError });
-
 initBots({
   showError,
   watchUser: (userId) => {
@@ -369,9 +367,39 @@ initBots({
 
 // ---------------------------------------------------------------- start
 
+/** Who is calling; in the top bar when signed in by cookie, with a way out. False when the page is leaving for the sign-in page. */
+async function initSession() {
+  let session;
+  try {
+    session = await api.session();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return false; // api.js is taking the browser to the sign-in page
+    showError(e, 'Could not read the session');
+    return true;
+  }
+  useSession(session);
+  if (session?.via !== 'session') return true;
+  $('#session-name').textContent = session.name;
+  $('#session-name').title = `scopes: ${session.scopes.join(', ')}`;
+  $('#session').hidden = false;
+  $('#sign-out').addEventListener('click', async () => {
+    try {
+      await api.signOut();
+    } catch (e) {
+      showError(e, 'Could not sign out');
+      return;
+    }
+    location.assign(SIGN_IN_PAGE);
+  });
+  return true;
+}
+
 (async () => {
   state.k = Number(ui.k.value) || 10;
   renderConnection(live.state);
+  // Before anything else: without a key or a session every call would be a 401.
+  if (!(await initSession())) return;
+  initModel({ showError });
   await live.start();
   const fromUrl = new URL(location.href).searchParams.get('user');
   let remembered = null;

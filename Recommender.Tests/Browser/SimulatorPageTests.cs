@@ -193,7 +193,7 @@ public sealed class SimulatorPageTests(SimulatorPageTests.Site site) : IClassFix
     /// <summary>One API process with the demo catalog and one Chromium for the whole class.</summary>
     public sealed class Site : IAsyncLifetime
     {
-        private static readonly string[] ChromiumArgs =
+        internal static readonly string[] ChromiumArgs =
             ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
         private readonly TempDirectory _dir = new();
@@ -301,7 +301,7 @@ public sealed class SimulatorPageTests(SimulatorPageTests.Site site) : IClassFix
         private sealed record RankingProbe(RankingItemProbe[] Items);
         private sealed record RankingItemProbe(string ItemId);
 
-        private static string FindWebRoot() => Path.Combine(RepositoryRoot(), "Recommender.Api", "wwwroot");
+        internal static string FindWebRoot() => Path.Combine(RepositoryRoot(), "Recommender.Api", "wwwroot");
 
         /// <summary>
         /// The folder holding Recommender.sln: above the test assembly in a normal build, above this

@@ -98,6 +98,8 @@ public sealed class ApiKeyTests(SecuredServer fixture, ITestOutputHelper output)
     [InlineData("/")]
     [InlineData("/index.html")]
     [InlineData("/js/app.js")]
+    [InlineData("/signin.html")]
+    [InlineData("/js/signin.js")]
     public async Task Static_files_are_served_before_authentication(string path)
     {
         // The test host's content root has no wwwroot (404); what matters is that no key is asked for.

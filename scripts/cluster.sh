@@ -21,7 +21,7 @@ DEMO=true
 for arg in "$@"; do
   case "$arg" in
     --no-demo) DEMO=false ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "cluster.sh: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -39,6 +39,12 @@ public sealed class RedisKeys(IOptions<ClusterOptions> cluster)
     /// </summary>
     public RedisKey Forgets => _prefix + "forgets";
 
+    /// <summary>
+    /// The demo seeding's claim (<c>SET NX</c>): the silo that sets it first seeds, no other ever
+    /// does; its value says what became of it (seeding, seeded, skipped because the store had data, failed).
+    /// </summary>
+    public RedisKey DemoSeed => _prefix + "demo-seed";
+
     /// <summary>Counter of events on items that were in the user's last served or pushed top-k.</summary>
     public RedisKey HitCount => _prefix + "hits";
 }

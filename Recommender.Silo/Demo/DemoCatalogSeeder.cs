@@ -3,40 +3,78 @@ using Microsoft.Extensions.Logging;
 using Recommender.Grains.Catalog;
 using Recommender.Grains.Domain;
 using Recommender.Grains.Model;
+using Recommender.Grains.Storage;
 using Recommender.Grains.Users;
+using StackExchange.Redis;
 
 namespace Recommender.Silo.Demo;
 
 /// <summary>
 /// On first start with an empty store, describes the demo catalog and replays a deterministic
 /// history of 120 background users with two favourite categories each, so popularity and the
-/// first model have something to learn from. Does nothing when the catalog already has items.
+/// first model have something to learn from, then trains a first model.
+/// <para>
+/// Exactly once per store, whatever the number of silos: every silo with the seeder on first
+/// claims the store's <see cref="RedisKeys.DemoSeed"/> key with <c>SET NX</c>. Only the silo
+/// that set it seeds — and only if the store is empty (no catalog, no user); two silos starting
+/// at once, or a restart, find the claim taken and do nothing. The key's value says what became
+/// of it: <c>seeding …</c>, <c>seeded …</c>, <c>skipped …</c> (the store had data) or
+/// <c>failed …</c>. A seeding interrupted half-way is not resumed (it would have to tell its own
+/// data from a user's); delete the store's data to start over.
+/// </para>
 /// </summary>
-public sealed class DemoCatalogSeeder(IGrainFactory grains, ILogger<DemoCatalogSeeder> logger) : BackgroundService
+public sealed class DemoCatalogSeeder(
+    IGrainFactory grains, IConnectionMultiplexer redis, RedisKeys keys, ILocalSiloDetails silo, ILogger<DemoCatalogSeeder> logger)
+    : BackgroundService
 {
     public const int BackgroundUsers = 120;
     public const int EventsPerUser = 25;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var db = redis.GetDatabase();
+        bool claimed = false, seeded = false;
         try
         {
+            var who = $"silo {silo.SiloAddress.ToParsableString()} (pid {Environment.ProcessId})";
+            claimed = await db.StringSetAsync(keys.DemoSeed, $"seeding since {Now()} by {who}", when: When.NotExists);
+            if (!claimed)
+            {
+                logger.LogInformation("Demo catalog: not seeding, the store's claim is taken ({Claim})", (string?)await db.StringGetAsync(keys.DemoSeed));
+                return;
+            }
+            // Empty means nothing at all: no item described or created by an event, no user with a log.
+            var items = await db.HashLengthAsync(keys.Catalog);
+            var users = await db.SetLengthAsync(keys.Users);
+            if (items > 0 || users > 0)
+            {
+                await db.StringSetAsync(keys.DemoSeed, $"skipped at {Now()} by {who}: the store had {items} items and {users} users");
+                logger.LogInformation("Demo catalog: not seeding, the store has {Items} items and {Users} users", items, users);
+                return;
+            }
             await SeedAsync(stoppingToken);
+            await db.StringSetAsync(keys.DemoSeed, $"seeded at {Now()} by {who}: {DemoCatalog.ItemCount} items, {BackgroundUsers} users, {BackgroundUsers * EventsPerUser} events");
+            seeded = true; // the data is in: what follows cannot make the seeding a failure
+            // A first model, so the demo is personal from the first positive event (the drift rules would train one later anyway).
+            await grains.GetGrain<IModelGrain>(ModelGrain.Key).Retrain(wait: true, trigger: "demo catalog seeded");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogError(e, "Seeding the demo catalog failed; the service runs without it");
+            logger.LogError(e, seeded ? "Demo catalog: the first training failed; the drift rules will train later" : "Seeding the demo catalog failed; the service runs without it");
+            if (claimed && !seeded)
+                try { await db.StringSetAsync(keys.DemoSeed, $"failed at {Now()}: {e.GetType().Name}: {e.Message}"); }
+                catch (Exception) { /* the store is what failed */ }
         }
     }
+
+    private static string Now() => DateTimeOffset.UtcNow.ToString("O");
 
     private async Task SeedAsync(CancellationToken stoppingToken)
     {
         var catalog = grains.GetGrain<ICatalogGrain>(CatalogGrain.Key);
-        if (await catalog.Count() > 0) return;
         var items = DemoCatalog.Items();
         await catalog.UpsertMany(items);
 
-        var random = new Random(7);
         var start = DateTimeOffset.UtcNow.AddDays(-14).ToUnixTimeMilliseconds();
         await Parallel.ForEachAsync(Enumerable.Range(1, BackgroundUsers), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = stoppingToken }, async (user, _) =>
         {
@@ -44,8 +82,6 @@ public sealed class DemoCatalogSeeder(IGrainFactory grains, ILogger<DemoCatalogS
             await grains.GetGrain<IUserGrain>($"demo-bot-{user:D3}").Record(events);
         });
         logger.LogInformation("Seeded the demo catalog: {Items} items, {Users} background users", items.Length, BackgroundUsers);
-        // A first model, so the demo is personal from the first positive event.
-        await grains.GetGrain<IModelGrain>(ModelGrain.Key).Retrain(wait: true, trigger: "demo catalog seeded");
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Recommender.Api.Problems;
 namespace Recommender.Api.Dashboard;
 
 /// <summary>
@@ -21,18 +22,9 @@ public static class DashboardAddressGuard
                 await next(context);
                 return;
             }
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status404NotFound,
-                    Title = "Unknown silo.",
-                    Detail = "The address is not that of a live silo of this cluster (the form is host:port@generation, as the dashboard lists them).",
-                    Extensions = { ["errors"] = new Dictionary<string, string[]> { ["address"] = ["address must be the address of a live silo."] } },
-                },
-            });
+            await context.WriteProblemAsync(StatusCodes.Status404NotFound, "Unknown silo.",
+                "The address is not that of a live silo of this cluster (the form is host:port@generation, as the dashboard lists them).",
+                errors: new Dictionary<string, string[]> { ["address"] = ["address must be the address of a live silo."] });
         });
         return app;
     }

@@ -43,12 +43,7 @@ public static class RequestLimits
                 await next(context);
                 return;
             }
-            context.Response.StatusCode = problem.Status;
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = { Status = problem.Status, Title = problem.Title, Detail = problem.Detail },
-            });
+            await context.WriteProblemAsync(problem.Status, problem.Title, problem.Detail);
         });
         return app;
     }

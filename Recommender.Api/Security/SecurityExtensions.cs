@@ -1,3 +1,4 @@
+using Recommender.Api.Problems;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -115,19 +116,10 @@ public static class SecurityExtensions
             var who = http.User.Identity is { IsAuthenticated: true, Name: { } name } ? "key " + name : "address " + http.Connection.RemoteIpAddress;
             http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Recommender.Security")
                 .LogInformation("Rate limit reached by {Caller} on {Method} {Path}", who, http.Request.Method, http.Request.Path);
-            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = http,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status429TooManyRequests,
-                    Type = "https://tools.ietf.org/html/rfc6585#section-4",
-                    Title = "Too many requests.",
-                    Detail = $"The rate limit of this {(who.StartsWith("key", StringComparison.Ordinal) ? "API key" : "address")} was reached; retry after {seconds} s.",
-                },
-            });
+            await http.WriteProblemAsync(StatusCodes.Status429TooManyRequests, "Too many requests.",
+                $"The rate limit of this {(who.StartsWith("key", StringComparison.Ordinal) ? "API key" : "address")} was reached; retry after {seconds} s.",
+                type: "https://tools.ietf.org/html/rfc6585#section-4");
         };
     }
 }

@@ -1,3 +1,4 @@
+using Recommender.Api.Problems;
 namespace Recommender.Api.Security;
 
 /// <summary>
@@ -23,18 +24,10 @@ public static class SessionCsrf
             http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Recommender.Security")
                 .LogInformation("Refused {Method} {Path} with the session of API key {KeyName}: CSRF token {Fault}",
                     http.Request.Method, http.Request.Path, session.Key.Name, missing ? "missing" : "wrong");
-            http.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = http,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status403Forbidden,
-                    Type = "https://tools.ietf.org/html/rfc9110#section-15.5.4",
-                    Title = missing ? "The CSRF token is missing." : "The CSRF token is not valid.",
-                    Detail = $"A request signed in by cookie that changes something must send the session's token (GET /api/v1/session, csrfToken) in the '{SessionTickets.CsrfHeader}' header.",
-                },
-            });
+            await http.WriteProblemAsync(StatusCodes.Status403Forbidden,
+                missing ? "The CSRF token is missing." : "The CSRF token is not valid.",
+                $"A request signed in by cookie that changes something must send the session's token (GET /api/v1/session, csrfToken) in the '{SessionTickets.CsrfHeader}' header.",
+                type: "https://tools.ietf.org/html/rfc9110#section-15.5.4");
             return;
         }
         await next(http);

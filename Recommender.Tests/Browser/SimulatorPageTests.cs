@@ -256,20 +256,7 @@ public sealed class SimulatorPageTests(SimulatorPageTests.Site site) : IClassFix
             });
             context.SetDefaultTimeout(10_000);
             var page = await context.NewPageAsync();
-            page.Console += (_, message) =>
-            {
-                if (message.Type == "error") lock (_errors) _errors.Add($"console: {message.Text} ({message.Location})");
-            };
-            page.PageError += (_, error) => { lock (_errors) _errors.Add($"page error: {error}"); };
-            page.Response += (_, response) =>
-            {
-                if (response.Status >= 400) lock (_errors) _errors.Add($"HTTP {response.Status} {response.Request.Method} {response.Url}");
-            };
-            page.RequestFailed += (_, request) =>
-            {
-                // A hub transport torn down when the page closes is not an error of the page.
-                if (!request.Url.Contains("/hubs/")) lock (_errors) _errors.Add($"request failed: {request.Method} {request.Url} {request.Failure}");
-            };
+            BrowserErrors.Collect(page, _errors);
             return page;
         }
 

@@ -213,9 +213,8 @@ cluster ready in $((SECONDS - started)) s: API $API_URL/  dashboard $API_URL/das
 logs $LOGS  pids $DATA_DIR/pids  Redis 127.0.0.1:$REDIS_PORT (RECO_REDIS)
 
 The API runs in Production: every call but /health/* and /openapi/v1.json needs a key in the
-X-Api-Key header, and so does the page (a browser sends none by itself: until the page asks for
-a key, call the API as below, or use local mode, \`dotnet run --project Recommender.Api\`, which
-needs none). Keys (in $KEYS_FILE, mode 0600, reused next time; delete it for new ones):
+X-Api-Key header. In a browser, the page and /dashboard send you to $API_URL/signin.html: sign in
+there with the write key for the simulator, the admin key for the dashboard. Keys (in $KEYS_FILE, mode 0600, reused next time; delete it for new ones):
   admin  $ADMIN_KEY   retrain, forget, export, /dashboard (and write, read)
   write  $WRITE_KEY   events, items (and read)
   read   $READ_KEY   recommendations, profiles, items, /metrics

@@ -81,6 +81,24 @@ public sealed class UserGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task The_reason_says_what_the_user_did_with_the_item_behind_it()
+    {
+        // A mere view is no "because you liked X" (issue #12): the wording follows the strongest evidence.
+        var viewer = User();
+        await viewer.Record([Event("c1", EventType.View)]);
+        var viewed = (await viewer.Recommend(new RecommendQuery { K = 5 })).Items.Where(i => i.Reason?.StartsWith("because", StringComparison.Ordinal) == true).ToList();
+        Assert.NotEmpty(viewed);
+        Assert.All(viewed, i => Assert.Equal("because you viewed Title c1", i.Reason));
+
+        var buyer = User();
+        await buyer.Record([Event("c1", EventType.View), Event("c1", EventType.Purchase), Event("d1", EventType.Rating, 4)]);
+        var reasons = (await buyer.Recommend(new RecommendQuery { K = 10 })).Items.ToDictionary(i => i.ItemId, i => i.Reason ?? "");
+        Assert.Contains(reasons, r => r.Value == "because you bought Title c1");
+        Assert.Contains(reasons, r => r.Value == "because you rated Title d1 4★");
+        Assert.DoesNotContain(reasons, r => r.Value.Contains("liked", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_new_user_gets_popular_items_until_a_positive_event()
     {
         var user = User();

@@ -125,6 +125,11 @@ public sealed class SignInPageTests(SignInPageTests.Site site) : IClassFixture<S
             await Eventually.Get(
                 async () => (await http.GetFromJsonAsync<string[]>("/api/v1/categories"))?.Length ?? 0,
                 n => n >= 2, TimeSpan.FromSeconds(60), "the demo catalog is seeded");
+            // The demo's first (self-tuning) training takes both cores for a while: let it finish
+            // first, or the page's navigations outlast their timeout in a busy CI run (seen twice).
+            await Eventually.Get(
+                async () => (await http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/model")).GetProperty("version").GetInt64(),
+                version => version >= 1, TimeSpan.FromSeconds(120), "the demo catalogue's first model is trained");
 
             Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
             _playwright = await Playwright.CreateAsync();
@@ -142,6 +147,7 @@ public sealed class SignInPageTests(SignInPageTests.Site site) : IClassFixture<S
             ClearErrors();
             var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1366, Height = 900 }, ReducedMotion = ReducedMotion.Reduce });
             context.SetDefaultTimeout(10_000);
+            context.SetDefaultNavigationTimeout(30_000); // a redirect chain of two pages on a loaded CI machine
             var page = await context.NewPageAsync();
             BrowserErrors.Collect(page, _errors);
             return page;

@@ -56,7 +56,7 @@ public static class ApiExtensions
         app.UseRecommenderSecurity();
         app.UseDashboardAddressGuard(DashboardPrefix);
         app.UseOutputCache();
-        // The document is the same for every caller and cost ~27 ms of CPU to build each time.
+        // The document is the same for every caller and cost ~27 ms of CPU to build each time (measured by the outside attack of issue #11).
         app.MapOpenApi().CacheOutput(OpenApiCache.PolicyName);
         app.MapEventsApi();
         app.MapUsersApi();

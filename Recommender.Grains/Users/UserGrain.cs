@@ -69,6 +69,9 @@ public sealed class UserGrain(
         State.LogPosition += pending.Length;
         if (pending.Length > 0) State.ModelVersion = 0; // re-fit lazily, with the replayed events
         if (pending.Length > 0) MarkUnsaved(pending.Length);
+        // A long replay (e.g. a snapshot of an older layout rebuilt from the log) may have filled the
+        // id window past its bounds; hold them from activation on, not only from the next Record.
+        if (pending.Length > 0) EventIds.Prune(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR.Client;
 using Recommender.Silo.Storage;
 using Recommender.Tests.Infrastructure;
 using StackExchange.Redis;
@@ -15,14 +18,15 @@ namespace Recommender.Tests.Cluster;
 /// Runs the real <c>scripts/cluster.sh</c> (on free ports, a temporary data folder, the test
 /// output's dlls instead of a Release build) and checks what issue #12 asked of it: the API in
 /// Production answers the printed admin key and refuses calls without one, the two silos that
-/// start together seed the demo catalog exactly once (and a restart does not seed it again), and
-/// a stop takes seconds.
+/// start together seed the demo catalog exactly once (and a restart does not seed it again), the
+/// page's own calls work with a printed key (the page, a demo user's ranking, an event, its push
+/// over the hub), and a stop takes under 15 s.
 /// </summary>
 [Collection(ProcessClusterCollection.Name)]
 public sealed class ClusterScriptTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(150);
-    private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(15);
 
     [SkippableFact]
     public async Task Script_starts_a_seeded_cluster_with_printed_keys_seeds_once_and_stops_in_seconds()
@@ -83,10 +87,52 @@ public sealed class ClusterScriptTests(ITestOutputHelper output)
             Assert.Equal(300, (await GetJsonAsync(http, "/api/v1/items?limit=1", adminKey)).GetProperty("total").GetInt32());
             await AssertCountsAsync(ports, serviceId);
             Assert.Equal(modelVersion, (await GetJsonAsync(http, "/api/v1/model", adminKey)).GetProperty("version").GetInt64());
+            await AssertThePagesCallsWorkAsync(http, keys); // after the counts: its event is one more
             var secondStop = await second.StopAsync();
             output.WriteLine($"second stop: {secondStop.TotalSeconds:F1} s");
             Assert.True(secondStop < StopLimit, $"stopping took {secondStop.TotalSeconds:F1} s\n{second.Output}");
         }
+    }
+
+    /// <summary>
+    /// What the simulator does, with the keys the script printed: the page itself, a demo user's
+    /// ranking over the hub, an event, and the push that event causes (the user's grain lives in a
+    /// silo process; the API hosts none).
+    /// </summary>
+    private async Task AssertThePagesCallsWorkAsync(HttpClient http, IReadOnlyDictionary<string, string> keys)
+    {
+        var page = await SendAsync(http, "/", keys["RECO_ADMIN_KEY"]);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Recommender simulator", await page.Content.ReadAsStringAsync());
+
+        const string user = "demo-bot-002";
+        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(http.BaseAddress!, "/hubs/recommendations"),
+            o => o.AccessTokenProvider = () => Task.FromResult<string?>(keys["RECO_READ_KEY"])).Build();
+        var pushes = Channel.CreateUnbounded<JsonElement>();
+        hub.On<JsonElement>("rankingChanged", m => pushes.Writer.TryWrite(m));
+        await hub.StartAsync();
+        var current = await hub.InvokeAsync<JsonElement>("Watch", user, 10);
+        var items = current.GetProperty("items");
+        Assert.Equal(10, items.GetArrayLength());
+        var itemId = items[0].GetProperty("itemId").GetString()!;
+
+        var eventId = "script-" + Guid.NewGuid().ToString("N");
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/api/v1/events")
+        {
+            Content = JsonContent.Create(new { userId = user, itemId, type = "like", eventId }),
+        };
+        post.Headers.Add("X-Api-Key", keys["RECO_WRITE_KEY"]);
+        var sent = Stopwatch.StartNew();
+        var ack = await http.SendAsync(post);
+        Assert.True(ack.IsSuccessStatusCode, $"{(int)ack.StatusCode} {await ack.Content.ReadAsStringAsync()}");
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        JsonElement push;
+        do push = await pushes.Reader.ReadAsync(timeout.Token);
+        while (push.GetProperty("cause") is not { ValueKind: JsonValueKind.Object } cause || cause.GetProperty("eventId").GetString() != eventId);
+        output.WriteLine($"push for the event after {sent.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.Equal(user, push.GetProperty("userId").GetString());
+        Assert.DoesNotContain(push.GetProperty("items").EnumerateArray(), i => i.GetProperty("itemId").GetString() == itemId);
     }
 
     private static async Task AssertSeededOnceAsync(ScriptPorts ports, string serviceId, ScriptRun run)

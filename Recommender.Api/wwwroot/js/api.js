@@ -91,6 +91,7 @@ export const api = {
       throw e;
     }
   },
+  item: (itemId, options) => request('GET', `/api/v1/items/${enc(itemId)}`, undefined, options),
   categories: (options) => request('GET', '/api/v1/categories', undefined, options),
   items: (category, limit, options) => request('GET', `/api/v1/items?category=${enc(category)}&limit=${limit}`, undefined, options),
   model: (options) => request('GET', '/api/v1/model', undefined, options),

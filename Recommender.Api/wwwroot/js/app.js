@@ -4,13 +4,19 @@
 import { h, $, randomId, shortId, ID_PATTERN, formatTime, formatMs } from './dom.js';
 import { api, ApiError, useSession, SIGN_IN_PAGE } from './api.js';
 import { LiveRankings } from './live.js';
-import { renderRanking, renderRemoved, diffRankings } from './ranking.js';
+import { renderRanking, renderRemoved, diffRankings, renderSinceStart, armHover } from './ranking.js';
 import { initBots } from './bots.js';
 import { initModel } from './model.js';
 import { icon } from './icons.js';
 
 /** After this long without the push for an acknowledged event, the page fetches the ranking itself. */
 const PUSH_TIMEOUT_MS = 4000;
+/**
+ * The learning state stays on screen this long after each event even when the push comes sooner
+ * (it often takes a few ms): a strip that flashes for 0.05 s is one nobody sees. The latency shown
+ * afterwards is still the measured one.
+ */
+const LEARNING_HOLD_MS = 900;
 const HISTORY_LIMIT = 100;
 const EVENT_TYPES = ['view', 'click', 'like', 'dislike', 'share', 'purchase', 'rating'];
 const VERBS = { view: 'Viewed', click: 'Clicked', like: 'Liked', dislike: 'Disliked', share: 'Shared', purchase: 'Purchased', rating: 'Rated' };
@@ -26,6 +32,9 @@ const state = {
   profileTimer: null,
   lastLatency: null,
   hasEvents: true,      // false for a user made here until its first event: no profile to ask for (it would 404)
+  learningUntil: 0,     // performance.now() until which the learning state is held on screen
+  learningTimer: 0,
+  first: null,          // the first ranking shown for this user: what "since you started" compares with
 };
 
 const ui = {
@@ -39,6 +48,12 @@ const ui = {
   errors: $('#errors'),
   learning: $('#learning'),
   learningText: $('#learning-text'),
+  latest: $('#latest'),
+  latestEntry: $('#latest-entry'),
+  latestLink: $('#latest-link'),
+  ratingHelp: $('#rating-help'),
+  since: $('#since'),
+  sinceParts: { heading: $('#since-heading'), newList: $('#since-new'), leftList: $('#since-left') },
   rankingUser: $('#ranking-user'),
   rankingMeta: $('#ranking-meta'),
   ranking: $('#ranking'),
@@ -95,10 +110,14 @@ function renderConnection(connectionState) {
 // ---------------------------------------------------------------- learning indicator
 
 function renderLearning() {
-  if (state.pending.size > 0) {
+  const holdLeft = state.learningUntil - performance.now();
+  clearTimeout(state.learningTimer);
+  if (state.pending.size > 0 || holdLeft > 0) {
     ui.learning.dataset.state = 'learning';
     delete ui.learning.dataset.latencyMs;
-    ui.learningText.textContent = state.pending.size > 1 ? `learning… (${state.pending.size} events)` : 'learning…';
+    const n = state.pending.size;
+    ui.learningText.textContent = n > 1 ? `Learning from your ${n} interactions…` : 'Learning from your interaction…';
+    if (holdLeft > 0) state.learningTimer = setTimeout(renderLearning, holdLeft + 1);
     return;
   }
   if (state.lastLatency) {
@@ -136,7 +155,7 @@ function resolvePending(eventId, via) {
 function applyRanking(message, { source, initial = false }) {
   if (!message || (message.userId && message.userId !== state.userId)) return;
   const items = (message.items ?? []).slice(0, state.k);
-  for (const item of items) state.titles.set(item.itemId, item.title || item.itemId);
+  for (const item of items) if (item.title) state.titles.set(item.itemId, item.title);
   const before = state.items;
   const diff = diffRankings(before, items);
   const highlight = !initial && before.length > 0;
@@ -147,12 +166,16 @@ function applyRanking(message, { source, initial = false }) {
     const byId = new Map(before.map(item => [item.itemId, item]));
     renderRemoved(ui.removed, ui.removedList, diff.removed.map(itemId => ({
       item: byId.get(itemId),
-      why: cause?.itemId === itemId ? `you ${VERBS[cause.type]?.toLowerCase() ?? cause.type} it` : null,
+      why: cause?.itemId === itemId ? causeText(cause) : null,
     })));
   } else if (initial) {
     renderRemoved(ui.removed, ui.removedList, []);
   }
   state.items = items;
+  if (initial && !state.first && items.length > 0) {
+    state.first = items.map((item, index) => ({ itemId: item.itemId, title: item.title, rank: item.rank ?? index + 1, score: item.score }));
+  }
+  renderSinceStart(ui.since, ui.sinceParts, state.first, items.map((item, index) => ({ ...item, rank: item.rank ?? index + 1 })));
   ui.rankingEmpty.hidden = items.length > 0;
   ui.rankingEmpty.textContent = 'No recommendations for this user yet.';
   const parts = [];
@@ -165,6 +188,12 @@ function applyRanking(message, { source, initial = false }) {
   if (source === 'push' && cause) state.hasEvents = true;
   if (source === 'push' && cause?.eventId) resolvePending(cause.eventId, 'push');
   if (source === 'push' || (source === 'rewatch' && !initial)) scheduleProfile();
+}
+
+/** Why an item left: what the person did, a rating with its stars (a 1★ rating is not a like). */
+function causeText(cause) {
+  if (cause.type === 'rating') return cause.value ? `you rated it ${cause.value}★` : 'you rated it';
+  return `you ${VERBS[cause.type]?.toLowerCase() ?? cause.type} it`;
 }
 
 async function fetchRankingByRest(eventId, via) {
@@ -191,6 +220,7 @@ async function sendEvent(item, type, value) {
   state.history.length = Math.min(state.history.length, HISTORY_LIMIT);
   const pending = { sentAt: performance.now(), entry, timer: null };
   state.pending.set(eventId, pending);
+  state.learningUntil = pending.sentAt + LEARNING_HOLD_MS;
   renderHistory();
   renderLearning();
 
@@ -210,6 +240,7 @@ async function sendEvent(item, type, value) {
     entry.status = 'failed';
     entry.error = e instanceof ApiError ? e.describe().heading : String(e?.message ?? e);
     state.pending.delete(eventId);
+    if (state.pending.size === 0) state.learningUntil = 0; // nothing is being learnt: say so now
     renderHistory();
     renderLearning();
     showError(e, `${VERBS[type]} ${entry.title} failed`);
@@ -220,21 +251,49 @@ async function sendEvent(item, type, value) {
 
 function renderHistory() {
   ui.historyEmpty.hidden = state.history.length > 0;
-  ui.history.replaceChildren(...state.history.map(entry => {
-    let status;
-    if (entry.status === 'sending') status = h('span', { class: 'st st-pending' }, 'sending…');
-    else if (entry.status === 'failed') status = h('span', { class: 'st st-failed', title: entry.error }, 'failed');
-    else if (entry.status === 'server') status = h('span', { class: 'st' }, 'earlier');
-    else if (entry.latencyMs !== undefined) status = h('span', { class: 'st st-ok', title: `acknowledged in ${formatMs(entry.ackMs ?? 0)}` }, `✓ ${formatMs(entry.latencyMs)}${entry.via === 'push' ? '' : ` · ${entry.via}`}`);
-    else status = h('span', { class: 'st st-pending' }, entry.status === 'duplicate' ? 'duplicate' : 'learning…');
-    return h('li', { class: `hist hist-${entry.type}`, dataset: { type: entry.type, itemId: entry.itemId } },
-      h('span', { class: `hist-icon ic-${entry.type}`, 'aria-hidden': 'true' }, icon(entry.type)),
-      h('span', { class: 'hist-text' },
-        h('span', { class: 'hist-verb' }, VERBS[entry.type] ?? entry.type), ' ',
-        h('span', { class: 'hist-title' }, entry.title),
-        entry.type === 'rating' && entry.value ? h('span', { class: 'hist-stars', 'aria-label': `${entry.value} stars` }, ` ${'★'.repeat(entry.value)}${'☆'.repeat(5 - entry.value)}`) : null),
-      h('span', { class: 'hist-meta' }, h('time', { datetime: new Date(entry.at).toISOString() }, formatTime(entry.at)), status));
-  }));
+  ui.history.replaceChildren(...state.history.map(entry => historyEntry(entry, 'li')));
+  // The newest entry is repeated in the sticky strip over the list, where the person is acting.
+  const newest = state.history[0];
+  ui.latest.hidden = !newest;
+  ui.latestEntry.replaceChildren(...(newest ? [historyEntry(newest, 'span')] : []));
+  ui.latestLink.textContent = `All ${state.history.length} interaction${state.history.length === 1 ? '' : 's'}`;
+}
+
+function historyStatus(entry) {
+  if (entry.status === 'sending') return h('span', { class: 'st st-pending' }, 'sending…');
+  if (entry.status === 'failed') return h('span', { class: 'st st-failed', title: entry.error }, 'failed');
+  if (entry.status === 'server') return h('span', { class: 'st' }, 'earlier');
+  if (entry.latencyMs !== undefined) return h('span', { class: 'st st-ok', title: `acknowledged in ${formatMs(entry.ackMs ?? 0)}` }, `✓ ${formatMs(entry.latencyMs)}${entry.via === 'push' ? '' : ` · ${entry.via}`}`);
+  return h('span', { class: 'st st-pending' }, entry.status === 'duplicate' ? 'duplicate' : 'learning…');
+}
+
+/** One interaction: "Rated <title> ★★☆☆☆" and its status; the title as last known (entries from the server start with the id). */
+function historyEntry(entry, tag) {
+  const title = state.titles.get(entry.itemId) ?? entry.title ?? entry.itemId;
+  return h(tag, { class: `hist hist-${entry.type}`, dataset: { type: entry.type, itemId: entry.itemId } },
+    h('span', { class: `hist-icon ic-${entry.type}`, 'aria-hidden': 'true' }, icon(entry.type)),
+    h('span', { class: 'hist-text' },
+      h('span', { class: 'hist-verb' }, VERBS[entry.type] ?? entry.type), ' ',
+      h('span', { class: 'hist-title' }, title),
+      entry.type === 'rating' && entry.value ? h('span', { class: 'hist-stars', 'aria-label': `${entry.value} stars` }, ` ${'★'.repeat(entry.value)}${'☆'.repeat(5 - entry.value)}`) : null),
+    h('span', { class: 'hist-meta' }, h('time', { datetime: new Date(entry.at).toISOString() }, formatTime(entry.at)), historyStatus(entry)));
+}
+
+/**
+ * Titles for items the page has not seen in a ranking (a known user's earlier interactions come
+ * from the server as ids): GET /api/v1/items/{id}, a few at a time, since the rate limit is shared
+ * with the rest of the page and the bots. An unknown item keeps its id.
+ */
+async function resolveTitles(itemIds) {
+  const missing = [...new Set(itemIds)].filter(id => !state.titles.has(id));
+  for (let i = 0; i < missing.length; i += 4) {
+    await Promise.all(missing.slice(i, i + 4).map(async (itemId) => {
+      try {
+        const item = await api.item(itemId);
+        if (item?.title) state.titles.set(itemId, item.title);
+      } catch { /* the id stays */ }
+    }));
+  }
 }
 
 // ---------------------------------------------------------------- profile
@@ -259,8 +318,10 @@ async function refreshProfile({ seedHistory = false } = {}) {
   if (seedHistory && profile?.recent?.length && state.history.length === 0) {
     state.history = [...profile.recent]
       .sort((a, b) => new Date(b.timestamp) - new Date(a.timestamp))
-      .map(e => ({ eventId: e.eventId, type: e.type, value: e.value, itemId: e.itemId, title: state.titles.get(e.itemId) ?? e.itemId, at: e.timestamp, status: 'server' }));
+      .map(e => ({ eventId: e.eventId, type: e.type, value: e.value, itemId: e.itemId, title: null, at: e.timestamp, status: 'server' }));
     renderHistory();
+    await resolveTitles(state.history.map(e => e.itemId));
+    if (userId === state.userId) renderHistory();
   }
 }
 
@@ -289,27 +350,60 @@ function renderProfile(profile) {
       profile.modelVersion !== undefined ? ` · fitted to model v${profile.modelVersion}` : ''));
 }
 
+// ---------------------------------------------------------------- ratings
+
+/**
+ * What a rating does, in the current model's terms: every rating is positive evidence counted
+ * (r/5)^e, with the exponent e the last training chose (GET /api/v1/model, choice.evidence
+ * "rating^0.5, …"). Negative ratings are off (measured worse), so 1–2★ is a weak yes, not a no.
+ */
+function renderRatingHelp(model) {
+  const match = /rating\^([\d.]+)/.exec(model?.choice?.evidence ?? '');
+  const exponent = match ? Number(match[1]) : null;
+  const base = 'A rating is positive evidence weighted by its stars';
+  const end = 'To say no, use Dislike.';
+  if (exponent === null || !Number.isFinite(exponent)) {
+    delete ui.ratingHelp.dataset.ratingExponent;
+    ui.ratingHelp.textContent = `${base}: more stars count more. ${end}`;
+    return;
+  }
+  ui.ratingHelp.dataset.ratingExponent = String(exponent);
+  ui.ratingHelp.textContent = exponent === 0
+    ? `A rating is positive evidence: with the current model every rating counts the same, 1★ as much as 5★. ${end}`
+    : `${base}: with the current model 1★ counts ${Math.round(100 * 0.2 ** exponent)} % of 5★. ${end}`;
+}
+
 // ---------------------------------------------------------------- users
 
-async function loadUser(userId, { isNew = false } = {}) {
+/**
+ * Shows a user: watches them over the hub (REST without it) and fetches their profile. With
+ * `keepSession` (a Top-k change) the session stays: its interactions with their measured latency,
+ * the events still learning and the first list.
+ */
+async function loadUser(userId, { isNew = false, keepSession = false } = {}) {
   if (!ID_PATTERN.test(userId)) {
     showError(new Error('A user id has 1–128 characters from A–Z a–z 0–9 _ - . : @'));
     return;
   }
   const load = ++state.load;
-  for (const pending of state.pending.values()) clearTimeout(pending.timer);
-  state.pending.clear();
+  if (!keepSession) {
+    for (const pending of state.pending.values()) clearTimeout(pending.timer);
+    state.pending.clear();
+    state.history = [];
+    state.lastLatency = null;
+    state.learningUntil = 0;
+    state.first = null;
+    state.hasEvents = !isNew;
+  }
   state.userId = userId;
   state.items = [];
-  state.history = [];
-  state.lastLatency = null;
-  state.hasEvents = !isNew;
   ui.userInput.value = userId;
   ui.rankingUser.textContent = userId;
   ui.rankingMeta.textContent = 'loading…';
   renderHistory();
   renderLearning();
   renderRemoved(ui.removed, ui.removedList, []);
+  if (!keepSession) renderSinceStart(ui.since, ui.sinceParts, null, []);
   try { localStorage.setItem('reco.userId', userId); } catch { /* private mode */ }
   const url = new URL(location.href);
   url.searchParams.set('user', userId);
@@ -349,13 +443,9 @@ ui.form.addEventListener('submit', (e) => {
 ui.newUser.addEventListener('click', () => loadUser(newUserId(), { isNew: true }));
 ui.k.addEventListener('change', () => {
   state.k = Number(ui.k.value) || 10;
-  if (state.userId) {
-    const history = state.history;
-    loadUser(state.userId).then(() => {
-      if (state.history.length === 0) { state.history = history; renderHistory(); }
-    });
-  }
+  if (state.userId) loadUser(state.userId, { keepSession: true });
 });
+armHover(ui.ranking);
 
 initBots({
   showError,
@@ -399,7 +489,7 @@ async function initSession() {
   renderConnection(live.state);
   // Before anything else: without a key or a session every call would be a 401.
   if (!(await initSession())) return;
-  initModel({ showError });
+  initModel({ showError, onModel: renderRatingHelp });
   await live.start();
   const fromUrl = new URL(location.href).searchParams.get('user');
   let remembered = null;

@@ -100,9 +100,10 @@ export function initBots({ showError, watchUser }) {
 
   function renderRows() {
     rows.replaceChildren(...bots.map(bot => h('tr', { dataset: { botId: bot.id } },
-      h('td', { class: 'bot-name' },
+      // Swatch and name in one flex line: in a narrow table cell they must not wrap apart.
+      h('td', { class: 'bot-name' }, h('span', { class: 'bot-label' },
         h('span', { class: 'swatch', style: { background: bot.color }, 'aria-hidden': 'true' }),
-        h('button', { type: 'button', class: 'linkish', 'aria-label': `Watch ${bot.id} in the simulator`, title: 'Watch this bot live', onClick: () => watchUser(bot.id) }, bot.id)),
+        h('button', { type: 'button', class: 'linkish', 'aria-label': `Watch ${bot.id} in the simulator`, title: 'Watch this bot live', onClick: () => watchUser(bot.id) }, bot.id))),
       h('td', {}, bot.taste.join(' + ')),
       h('td', { title: bot.usedUp ? 'fewer than 10 unseen items of its taste are left: precision@10 has to fall' : null },
         `${bot.sent}${bot.error ? ' ⚠' : bot.done ? ' ✓' : ''}${bot.usedUp ? ' (taste used up)' : ''}`),

@@ -5,12 +5,14 @@ import { api } from './api.js';
 
 const REFRESH_MS = 20_000;
 
-export function initModel({ showError }) {
+export function initModel({ showError, onModel = () => {} }) {
   let timer = 0;
 
   async function refresh() {
     try {
-      render(await api.model());
+      const model = await api.model();
+      render(model);
+      onModel(model);
     } catch (e) {
       showError(e, 'Could not read the model status');
     } finally {

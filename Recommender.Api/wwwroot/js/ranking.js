@@ -5,6 +5,7 @@ import { icon } from './icons.js';
 /** Every action a card offers; `rating` is rendered as five star buttons. */
 export const ACTIONS = [
   { type: 'view', label: 'View' },
+  { type: 'click', label: 'Click' },
   { type: 'like', label: 'Like' },
   { type: 'dislike', label: 'Dislike' },
   { type: 'purchase', label: 'Purchase' },
@@ -81,7 +82,7 @@ export function renderRanking(list, items, diff, { onAction, highlight }) {
             'aria-label': `${a.label} ${title}`,
             onClick: () => onAction(item, a.type),
           }, icon(a.type), h('span', { class: 'label' }, a.label))),
-          h('div', { class: 'stars', role: 'group', 'aria-label': `Rate ${title}` },
+          h('div', { class: 'stars', role: 'group', 'aria-label': `Rate ${title}`, 'aria-describedby': 'rating-help' },
             [1, 2, 3, 4, 5].map(n => h('button', {
               type: 'button',
               class: 'star',
@@ -91,6 +92,10 @@ export function renderRanking(list, items, diff, { onAction, highlight }) {
               onClick: () => onAction(item, 'rating', n),
             }, '★'))))));
   }));
+
+  // The new cards sit under a pointer that has not moved: no hover styling (five lit stars that
+  // look like a rating) until the pointer really moves (see armHover).
+  list.classList.remove('pointer-moved');
 
   if (focused) {
     const card = [...list.children].find(li => li.dataset.itemId === focused.itemId);
@@ -104,4 +109,59 @@ export function renderRemoved(container, list, removedItems) {
   list.replaceChildren(...removedItems.map(({ item, why }) => h('li', {},
     h('span', { class: 'removed-title' }, item.title || item.itemId),
     h('span', { class: 'removed-why' }, why ? ` — ${why}` : ` — was #${item.rank}`))));
+}
+
+/**
+ * Lights stars on hover only after a real mouse movement over the list: Chromium re-applies :hover
+ * to whatever slides under a resting pointer, so after a rating the next card would show five lit
+ * stars as if rated. Touch never arms it (a tap leaves :hover stuck on phones).
+ */
+export function armHover(list) {
+  let last = null;
+  list.addEventListener('pointermove', (e) => {
+    if (e.pointerType !== 'mouse') return;
+    const moved = last && (last.x !== e.clientX || last.y !== e.clientY);
+    last = { x: e.clientX, y: e.clientY };
+    if (moved) list.classList.add('pointer-moved');
+  });
+}
+
+/**
+ * The list on screen against the first list of the session, over the first n ranks of both
+ * (n = the shorter of the two lists, so a Top-k change compares like with like).
+ */
+export function compareWithFirst(first, items) {
+  const n = Math.min(first.length, items.length);
+  const before = first.slice(0, n);
+  const now = items.slice(0, n);
+  const was = new Map(before.map((item, index) => [item.itemId, item.rank ?? index + 1]));
+  const kept = new Set(now.map(item => item.itemId));
+  return {
+    n,
+    added: now.filter(item => !was.has(item.itemId)),
+    left: before.filter(item => !kept.has(item.itemId)),
+  };
+}
+
+/** "Since you started": what is new in the top n since the first list, and what left it. */
+export function renderSinceStart(section, { heading, newList, leftList }, first, items) {
+  if (!first || first.length === 0 || items.length === 0) {
+    section.hidden = true;
+    return;
+  }
+  const { n, added, left } = compareWithFirst(first, items);
+  section.hidden = false;
+  section.dataset.compared = String(n);
+  heading.textContent = added.length === 0 && left.length === 0
+    ? `Since you started: the same top ${n} as your first list`
+    : `Since you started: ${added.length} new in your top ${n} · ${left.length} left`;
+  newList.replaceChildren(...added.map(item => h('li', { dataset: { itemId: item.itemId, rank: String(item.rank) } },
+    h('span', { class: 'since-rank' }, `#${item.rank}`), ' ',
+    h('span', { class: 'since-title' }, item.title || item.itemId), ' ',
+    h('span', { class: 'since-score', title: 'score' }, (item.score ?? 0).toFixed(3)))));
+  leftList.replaceChildren(...left.map(item => h('li', { dataset: { itemId: item.itemId, rank: String(item.rank) } },
+    h('span', { class: 'since-title removed-title' }, item.title || item.itemId), ' ',
+    h('span', { class: 'since-was' }, `was #${item.rank}`))));
+  if (added.length === 0) newList.replaceChildren(h('li', { class: 'empty' }, 'none'));
+  if (left.length === 0) leftList.replaceChildren(h('li', { class: 'empty' }, 'none'));
 }

@@ -64,7 +64,8 @@ public sealed class SimulatorPageTests(SimulatorPageTests.Site site) : IClassFix
     {
         // RECO_UPDATE_SCREENSHOT=1 makes this the acceptance run of the demonstration (10 bots × 30
         // interactions), whose summary line must then show what TasteBotTests asserts through the API
-        // (docs/screenshot.png comes from Since_you_started_compares_the_list_with_the_first_one).
+        // and docs/screenshot-bots.png shows it (docs/screenshot.png comes from
+        // Since_you_started_compares_the_list_with_the_first_one).
         var forDocs = Environment.GetEnvironmentVariable("RECO_UPDATE_SCREENSHOT") == "1";
         var (bots, steps) = forDocs ? (10, 30) : (2, 5);
         // The demo catalogue's first model (the bots are meant to meet a trained, self-tuned service).
@@ -116,7 +117,7 @@ public sealed class SimulatorPageTests(SimulatorPageTests.Site site) : IClassFix
             Assert.True(median >= 80 && below == 0, summary);
         }
 
-        await site.ScreenshotAsync(page, "simulator-bots.png");
+        await site.ScreenshotAsync(page, "simulator-bots.png", docsName: "screenshot-bots.png");
         site.AssertNoBrowserErrors();
     }
 
@@ -304,7 +305,7 @@ public sealed class SimulatorPageTests(SimulatorPageTests.Site site) : IClassFix
         // The documentation's picture: the sticky strip over the last cards and this panel.
         await page.Locator("#since").ScrollIntoViewIfNeededAsync();
         await page.EvaluateAsync("() => document.getElementById('since').scrollIntoView({ block: 'end' })");
-        await site.ScreenshotAsync(page, "simulator-since.png", updateDocs: true, fullPage: false);
+        await site.ScreenshotAsync(page, "simulator-since.png", docsName: "screenshot.png", fullPage: false);
 
         // Another user starts another session: the comparison starts again from their first list.
         var other = $"since-{Guid.NewGuid():N}"[..14];
@@ -610,14 +611,14 @@ public sealed class SimulatorPageTests(SimulatorPageTests.Site site) : IClassFix
         }
 
         /// <summary>Into TestResults/screenshots next to the test assembly; into docs/ too when RECO_UPDATE_SCREENSHOT=1.</summary>
-        public async Task ScreenshotAsync(IPage page, string name, bool updateDocs = false, bool fullPage = true)
+        public async Task ScreenshotAsync(IPage page, string name, string? docsName = null, bool fullPage = true)
         {
             var folder = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
             Directory.CreateDirectory(folder);
             await page.Mouse.MoveAsync(0, 0);
             await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name), FullPage = fullPage });
-            if (updateDocs && Environment.GetEnvironmentVariable("RECO_UPDATE_SCREENSHOT") == "1")
-                await page.ScreenshotAsync(new() { Path = Path.Combine(RepositoryRoot(), "docs", "screenshot.png"), FullPage = fullPage });
+            if (docsName is not null && Environment.GetEnvironmentVariable("RECO_UPDATE_SCREENSHOT") == "1")
+                await page.ScreenshotAsync(new() { Path = Path.Combine(RepositoryRoot(), "docs", docsName), FullPage = fullPage });
         }
 
         public async Task DisposeAsync()

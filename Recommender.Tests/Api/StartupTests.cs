@@ -1,0 +1,62 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Recommender.Silo.Demo;
+using Recommender.Tests.Infrastructure;
+
+namespace Recommender.Tests.Api;
+
+/// <summary>
+/// The service as <c>dotnet run --project Recommender.Api</c> starts it — Development, embedded
+/// Garnet, the demo catalog seeded — with the drift check every second instead of every 30 s, and
+/// every log entry from the start captured.
+/// </summary>
+public sealed class SeededServer : IAsyncLifetime
+{
+    public const string DriftCheckPeriod = "00:00:01";
+    public ApiServer Server { get; private set; } = null!;
+    public LogCapture Logs { get; } = new();
+
+    public async Task InitializeAsync() => Server = await ApiServer.StartAsync(new Dictionary<string, string>
+        {
+            ["Recommender:SeedDemoCatalog"] = "true",
+            ["Model:DriftCheckPeriod"] = DriftCheckPeriod,
+            // What is trained does not matter here, only when and on what: the configured settings train in a second.
+            ["Model:Tuning:Enabled"] = "false",
+            ["Logging:LogLevel:Default"] = "Information",
+        },
+        configure: builder => builder.Logging.AddProvider(Logs));
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+/// <summary>Start-up (issue #12, point 12): one first training, after the demo seeding.</summary>
+public sealed class StartupTests(SeededServer seeded) : IClassFixture<SeededServer>
+{
+    private const int DemoEvents = DemoCatalogSeeder.BackgroundUsers * DemoCatalogSeeder.EventsPerUser;
+
+    [Fact]
+    public async Task The_first_model_is_trained_once_on_the_demo_events_and_no_drift_retraining_follows()
+    {
+        var http = seeded.Server.HttpClient;
+        // Polling from the start also activates the model grain early: its drift check (every
+        // second here) must not start a 'first training' on half the seeding's events.
+        var model = await Eventually.Get(() => http.GetFromJsonAsync<JsonElement>("/api/v1/model"),
+            m => m.GetProperty("version").GetInt64() >= 1 && m.GetProperty("status").GetString() != "training",
+            TimeSpan.FromSeconds(120), "the demo is seeded and its first model trained");
+
+        Assert.Equal(1, model.GetProperty("version").GetInt64());
+        Assert.Equal("demo catalog seeded", model.GetProperty("lastTrigger").GetString());
+        Assert.Equal(DemoEvents, model.GetProperty("eventsAtTraining").GetInt64());
+
+        // Several drift checks later (the counters flush once a second): nothing to retrain for.
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        var later = await http.GetFromJsonAsync<JsonElement>("/api/v1/model");
+        Assert.True(later.GetProperty("version").GetInt64() == 1 && later.GetProperty("status").GetString() == "idle",
+            $"a second training followed the first: {later}");
+        Assert.Equal(0, later.GetProperty("eventsSinceTraining").GetInt64());
+        var trainings = seeded.Logs.Entries.Where(e => e.Message.StartsWith("Training model ", StringComparison.Ordinal)).Select(e => e.Message).ToArray();
+        Assert.True(trainings.Length == 1, "trainings logged: " + string.Join("; ", trainings));
+    }
+}

@@ -9,7 +9,9 @@ public static class HealthEndpoints
 
     public static IServiceCollection AddRecommenderHealth(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<ReadinessCheck>("cluster-and-store", tags: [ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<ReadinessCheck>("cluster-and-store", tags: [ReadyTag])
+            .AddCheck<ModelReadiness>("model", tags: [ReadyTag]);
         return services;
     }
 
@@ -28,6 +30,8 @@ public static class HealthEndpoints
         context.Response.WriteAsJsonAsync(new
         {
             status = report.Status.ToString().ToLowerInvariant(),
-            checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString().ToLowerInvariant(), e.Value.Description }),
+            // "pending" while popularity serves (no model published yet), then "v{version}".
+            model = report.Entries.TryGetValue("model", out var m) && m.Data.TryGetValue("model", out var v) ? v : null,
+            checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString().ToLowerInvariant(), e.Value.Description, e.Value.Data }),
         });
 }

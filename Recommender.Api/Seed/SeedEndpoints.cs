@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Recommender.Api.Events;
+using Recommender.Api.Health;
 using Recommender.Api.Validation;
 using Recommender.Grains.Users;
 
@@ -18,8 +19,29 @@ public static class SeedEndpoints
             .Accepts<SeedEvent>("application/json").Produces<SeedStatus>().ProducesValidationProblem();
         group.MapPost("/recommend", Recommend).WithSummary("Seed call: {user_id, num_recommendations}")
             .Accepts<SeedRecommendRequest>("application/json").Produces<SeedRecommendations>().ProducesValidationProblem();
-        group.MapGet("/health", () => TypedResults.Ok(new SeedStatus("healthy"))).WithSummary("Seed call: liveness");
+        group.MapGet("/health", HealthCheck).WithSummary("Seed call: liveness, and whether the first model is published (\"model\": \"pending\" or \"v3\")");
         return routes;
+    }
+
+    /// <summary>
+    /// <c>{ "status": "healthy", "model": "pending" | "v3" }</c>: the seed's call answered
+    /// <c>healthy</c> whatever served; the model field says whether popularity still does. A
+    /// cluster that does not answer leaves the model <c>"unknown"</c> — this is a liveness call.
+    /// </summary>
+    private static async Task<IResult> HealthCheck(IGrainFactory grains, CancellationToken ct)
+    {
+        string model;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            (model, _) = await ModelReadiness.ReadAsync(grains, timeout.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            model = "unknown";
+        }
+        return TypedResults.Ok(new SeedStatus("healthy", model));
     }
 
     private static async Task<IResult> PostEvent(HttpRequest request, EventIngest ingest, CancellationToken ct)
@@ -53,7 +75,7 @@ public static class SeedEndpoints
     }
 }
 
-public sealed record SeedStatus(string Status);
+public sealed record SeedStatus(string Status, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Model = null);
 public sealed record SeedEvent(string user_id, string item_id, string event_type, double? value);
 public sealed record SeedRecommendRequest(string user_id, int num_recommendations);
 public sealed record SeedRecommendation(

@@ -33,5 +33,5 @@ public sealed record ModelChoice(
 /// <summary>One candidate of the self-tuning with its validation NDCG@10.</summary>
 public sealed record CandidateFigure(string Family, string Settings, double Ndcg, double Seconds);
 
-/// <summary><c>GET /api/v1/health</c>.</summary>
-public sealed record HealthStatus(string Status);
+/// <summary><c>GET /api/v1/health</c>: <see cref="Model"/> is <c>"pending"</c> until the first model is published (popularity serves), then <c>"v3"</c>.</summary>
+public sealed record HealthStatus(string Status, string? Model = null);

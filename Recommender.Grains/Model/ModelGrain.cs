@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Recommender.Grains.Storage;
+using StackExchange.Redis;
 
 namespace Recommender.Grains.Model;
 
@@ -17,6 +18,8 @@ public sealed class ModelGrain(
     ModelTrainer trainer,
     ModelStore store,
     EventLog log,
+    IConnectionMultiplexer redis,
+    RedisKeys keys,
     IOptions<ModelOptions> options,
     ILogger<ModelGrain> logger) : Grain, IModelGrain
 {
@@ -114,7 +117,13 @@ public sealed class ModelGrain(
         if (since <= 0) return;
 
         string? trigger = null;
-        if (s.TrainedAt is null && since >= Math.Min(o.MinNewEventsForDrift, 50)) trigger = "first training";
+        if (s.TrainedAt is null && since >= Math.Min(o.MinNewEventsForDrift, 50))
+        {
+            // The demo seeder trains the first model once its events are all in: a training started
+            // now would read half of them and be followed by the seeder's.
+            if (await DemoSeedingAsync()) return;
+            trigger = "first training";
+        }
         else if (o.RetrainInterval > TimeSpan.Zero && DateTimeOffset.UtcNow - s.TrainedAt >= o.RetrainInterval) trigger = "schedule";
         else if (since >= Math.Max(o.MinNewEventsForDrift, o.RetrainWhenNewEventsShare * s.Interactions))
             trigger = $"drift: {since} events since training ({since / Math.Max(1.0, s.Interactions):P0} of its {s.Interactions})";
@@ -136,5 +145,20 @@ public sealed class ModelGrain(
             }
         }
         if (trigger is not null) _training = TrainAndPublish(trigger);
+    }
+
+    /// <summary>How long a demo seeding's claim (<c>seeding since …</c>) holds the first training back: a silo killed mid-seeding leaves it forever.</summary>
+    public static readonly TimeSpan DemoSeedingHoldsTrainingFor = TimeSpan.FromMinutes(10);
+
+    /// <summary>A demo seeding is in progress (see <see cref="RedisKeys.DemoSeed"/>), begun less than <see cref="DemoSeedingHoldsTrainingFor"/> ago.</summary>
+    private async Task<bool> DemoSeedingAsync()
+    {
+        const string prefix = RedisKeys.DemoSeedingSince;
+        string? claim = await redis.GetDatabase().StringGetAsync(keys.DemoSeed);
+        if (claim is null || !claim.StartsWith(prefix, StringComparison.Ordinal)) return false;
+        var end = claim.IndexOf(' ', prefix.Length);
+        return DateTimeOffset.TryParse(end < 0 ? claim[prefix.Length..] : claim[prefix.Length..end], System.Globalization.CultureInfo.InvariantCulture,
+                   System.Globalization.DateTimeStyles.RoundtripKind, out var since)
+               && DateTimeOffset.UtcNow - since < DemoSeedingHoldsTrainingFor;
     }
 }

@@ -16,13 +16,17 @@ namespace Recommender.Grains.Model;
 /// never on the Orleans scheduler.
 /// </summary>
 public sealed class ModelTrainer(
-    EventLog log, ItemIndex index, LiveModel live, IOptions<ModelOptions> modelOptions, IOptions<EvidenceOptions> evidence, ILogger<ModelTrainer> logger)
+    EventLog log, EventCounters counters, ItemIndex index, LiveModel live, IOptions<ModelOptions> modelOptions, IOptions<EvidenceOptions> evidence, ILogger<ModelTrainer> logger)
 {
     public async Task<TrainedModel> TrainAsync(long version, CancellationToken cancellationToken)
     {
         var options = modelOptions.Value;
         var clock = Stopwatch.StartNew();
-        var eventsAtStart = await log.TotalEventsAsync();
+        // The cluster's event counter as of the read: this process's counts flushed first (they are
+        // flushed once a second, and the demo seeder retrains right after its appends — reading the
+        // counter unflushed gave a first model 'trained at 0 events' and a drift retraining 30 s later).
+        await counters.FlushAsync();
+        var counterAtStart = await log.TotalEventsAsync();
         var users = new List<string>();
         await foreach (var user in log.UsersAsync()) users.Add(user);
         users.Sort(StringComparer.Ordinal); // deterministic row order → deterministic model for a seed
@@ -70,7 +74,9 @@ public sealed class ModelTrainer(
             ItemPreference = byItem.Preference,
             Interactions = data.NonZeros,
             TrainingMs = clock.ElapsedMilliseconds,
-            EventsAtTraining = eventsAtStart,
+            // Every event read is in the model, whatever another silo's counter has not flushed yet;
+            // the counter is the larger after forgets (it counts deleted logs too).
+            EventsAtTraining = Math.Max(counterAtStart, lengths.Sum(l => (long)l)),
             UserLogLengths = lengths,
             Settings = settings,
             ItemItem = fitted.ItemItem,

@@ -45,6 +45,9 @@ public sealed class RedisKeys(IOptions<ClusterOptions> cluster)
     /// </summary>
     public RedisKey DemoSeed => _prefix + "demo-seed";
 
+    /// <summary>How <see cref="DemoSeed"/>'s value starts while the seeding runs (then the time in ISO 8601 and who seeds).</summary>
+    public const string DemoSeedingSince = "seeding since ";
+
     /// <summary>Counter of events on items that were in the user's last served or pushed top-k.</summary>
     public RedisKey HitCount => _prefix + "hits";
 }

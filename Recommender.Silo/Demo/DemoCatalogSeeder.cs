@@ -37,7 +37,7 @@ public sealed class DemoCatalogSeeder(
         try
         {
             var who = $"silo {silo.SiloAddress.ToParsableString()} (pid {Environment.ProcessId})";
-            claimed = await db.StringSetAsync(keys.DemoSeed, $"seeding since {Now()} by {who}", when: When.NotExists);
+            claimed = await db.StringSetAsync(keys.DemoSeed, $"{RedisKeys.DemoSeedingSince}{Now()} by {who}", when: When.NotExists);
             if (!claimed)
             {
                 logger.LogInformation("Demo catalog: not seeding, the store's claim is taken ({Claim})", (string?)await db.StringGetAsync(keys.DemoSeed));
@@ -55,7 +55,9 @@ public sealed class DemoCatalogSeeder(
             await SeedAsync(stoppingToken);
             await db.StringSetAsync(keys.DemoSeed, $"seeded at {Now()} by {who}: {DemoCatalog.ItemCount} items, {BackgroundUsers} users, {BackgroundUsers * EventsPerUser} events");
             seeded = true; // the data is in: what follows cannot make the seeding a failure
-            // A first model, so the demo is personal from the first positive event (the drift rules would train one later anyway).
+            // The first model, trained once the demo's events are all in (the model grain's drift
+            // check holds its 'first training' back while the claim says seeding), so the demo is
+            // personal from the first positive event.
             await grains.GetGrain<IModelGrain>(ModelGrain.Key).Retrain(wait: true, trigger: "demo catalog seeded");
         }
         catch (Exception e) when (e is not OperationCanceledException)

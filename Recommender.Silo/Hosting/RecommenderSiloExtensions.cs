@@ -62,6 +62,8 @@ public static class RecommenderSiloExtensions
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
             }
             silo.AddDashboard();
+            // Orleans 10.4.2's watchdog reports the machine's uptime as a stall at start: see WatchdogStartRace.
+            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WatchdogStartRace>();
             silo.AddRecommenderGrains(store.ConnectionString);
         });
         if (builder.Configuration.GetValue($"{RecommenderOptions.Section}:{nameof(RecommenderOptions.SeedDemoCatalog)}", true))

@@ -35,7 +35,8 @@ public sealed class ApiServer : IAsyncDisposable
 
     /// <param name="settings">Extra configuration (<c>Section:Key</c> → value), applied after the defaults.</param>
     /// <param name="environment">The host environment; Development by default, as a developer runs it.</param>
-    public static async Task<ApiServer> StartAsync(IDictionary<string, string>? settings = null, string environment = "Development")
+    /// <param name="configure">Runs on the builder before the host is built (e.g. a logger provider that must see the start).</param>
+    public static async Task<ApiServer> StartAsync(IDictionary<string, string>? settings = null, string environment = "Development", Action<WebApplicationBuilder>? configure = null)
     {
         var dir = new TempDirectory();
         try
@@ -69,6 +70,7 @@ public sealed class ApiServer : IAsyncDisposable
             // Exactly Program.cs.
             builder.AddRecommenderBackend();
             builder.AddRecommenderApi();
+            configure?.Invoke(builder);
             var app = builder.Build();
             app.MapRecommenderApi();
             await app.StartAsync();

@@ -20,12 +20,28 @@ public static class MovieLensData
     public static string RequireFolder()
     {
         var folder = Folder;
-        if (folder is not null) return folder;
-        const string message = "MovieLens-100K not found: set RECO_MOVIELENS_DIR or place it at ../shared/data/ml-100k beside the repository.";
-        if (Environment.GetEnvironmentVariable("RECO_REQUIRE_ALL") == "1")
-            throw new InvalidOperationException(message + " (RECO_REQUIRE_ALL=1 forbids skipping)");
-        Skip.If(true, message);
-        throw new InvalidOperationException("unreachable");
+        Infrastructure.Requirements.SkipUnless(folder is not null, WhyMissing(Environment.GetEnvironmentVariable(Variable)));
+        return folder!;
+    }
+
+    public const string Variable = "RECO_MOVIELENS_DIR";
+
+    /// <summary>The skip's reason, given <see cref="Variable"/>'s value: the variable to set and where the data was looked for.</summary>
+    public static string WhyMissing(string? fromEnv)
+    {
+        const string files = "the ml-100k folder, with u.data, u.item, u.genre and u1.base … u5.test";
+        if (!string.IsNullOrWhiteSpace(fromEnv))
+            return $"MovieLens-100K not found: {Variable}={fromEnv} ({Path.GetFullPath(fromEnv)}) is not {files}.";
+        var beside = RepositoryRoot() is { } root ? Path.Combine(Path.GetDirectoryName(root)!, "shared", "data", "ml-100k") : null;
+        return $"MovieLens-100K not found: set {Variable} to {files}, or put it at shared/data/ml-100k in a folder above the tests"
+            + (beside is null ? "." : $" — beside this repository: {beside}.");
+    }
+
+    private static string? RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Recommender.sln"))) return dir.FullName;
+        return null;
     }
 
     /// <summary>The parsed dataset (loaded once per test run), with the same skip rule.</summary>
@@ -37,7 +53,7 @@ public static class MovieLensData
 
     private static string? Locate()
     {
-        var fromEnv = Environment.GetEnvironmentVariable("RECO_MOVIELENS_DIR");
+        var fromEnv = Environment.GetEnvironmentVariable(Variable);
         if (!string.IsNullOrWhiteSpace(fromEnv))
             return MovieLens.IsPresent(fromEnv) ? Path.GetFullPath(fromEnv) : null;
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -13,6 +13,20 @@ public class MovieLensTests
         Assert.Equal(Enumerable.Range(0, 20).Concat(Enumerable.Range(40, 60)), train.Select(r => r.User));
     }
 
+    /// <summary>A clone without the data says why its MovieLens tests skip: the variable to set and the folder looked for.</summary>
+    [Fact]
+    public void The_skip_reason_names_the_variable_and_where_the_data_was_looked_for()
+    {
+        var wrong = MovieLensData.WhyMissing("/nonexistent");
+        Assert.Contains("RECO_MOVIELENS_DIR=/nonexistent", wrong);
+        Assert.Contains("u.data", wrong);
+
+        var unset = MovieLensData.WhyMissing(null);
+        Assert.Contains("set RECO_MOVIELENS_DIR", unset);
+        var repository = Path.GetDirectoryName(Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..")))!;
+        Assert.Contains(Path.Combine(repository, "shared", "data", "ml-100k"), unset);
+    }
+
     [SkippableFact]
     public void Reads_ml100k_and_rebuilt_folds_match_the_shipped_files_when_present()
     {

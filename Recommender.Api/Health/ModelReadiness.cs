@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Recommender.Grains.Model;
+
+namespace Recommender.Api.Health;
+
+/// <summary>
+/// Whether the first model is published. Until it is, the service is ready — it serves, by
+/// popularity (and category affinity) — but says so: <c>"model": "pending"</c>, then <c>"v3"</c>.
+/// A load balancer keeps sending traffic either way; an operator sees the difference.
+/// </summary>
+public sealed class ModelReadiness(IGrainFactory grains) : IHealthCheck
+{
+    public const string Pending = "pending";
+
+    /// <summary><c>"pending"</c> until a model is published, then <c>"v{version}"</c>; and a sentence saying what serves.</summary>
+    public static async Task<(string Model, string Description)> ReadAsync(IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var status = await grains.GetGrain<IModelGrain>(ModelGrain.Key).GetStatus().WaitAsync(cancellationToken);
+        return status.Version > 0
+            ? ($"v{status.Version}", $"model v{status.Version} serves ({status.Choice?.Serving ?? "ALS"}); {status.Status}")
+            : (Pending, $"model pending ({status.Status}): popularity serves until the first model is published");
+    }
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            var (model, description) = await ReadAsync(grains, timeout.Token);
+            return HealthCheckResult.Healthy(description, new Dictionary<string, object> { ["model"] = model });
+        }
+        catch (Exception e)
+        {
+            return HealthCheckResult.Unhealthy("The model grain does not answer.", e);
+        }
+    }
+}

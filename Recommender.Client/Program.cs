@@ -1,5 +1,12 @@
 using Recommender.Client.Commands;
+using Recommender.Client.Rendering;
+using Spectre.Console;
 using Spectre.Console.Cli;
+
+if (ConsoleWidth.Resolve(Environment.GetEnvironmentVariable("COLUMNS"), Console.IsOutputRedirected) is { } width)
+{
+    AnsiConsole.Profile.Width = width;
+}
 
 var app = new CommandApp();
 app.Configure(RecoCli.Configure);

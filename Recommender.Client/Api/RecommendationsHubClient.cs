@@ -67,9 +67,14 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
 
     public HubConnectionState State => _connection.State;
 
+    /// <summary>How long <see cref="DisposeAsync"/> waits for the connection to close before giving up on it.</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// Connects, retrying connection failures for up to <paramref name="timeout"/> (default 10 s); an HTTP
-    /// error status (e.g. 404: no hub at that address) is not retried.
+    /// error status (e.g. 404: no hub at that address) is not retried. Cancelling ends it with an
+    /// <see cref="OperationCanceledException"/> whatever the phase: SignalR reports a cancelled transport
+    /// start as "Unable to connect … with any of the available transports", which is not one.
     /// </summary>
     public async Task ConnectAsync(TimeSpan? timeout = null, CancellationToken ct = default)
     {
@@ -80,6 +85,10 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
             {
                 await _connection.StartAsync(ct).ConfigureAwait(false);
                 return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && ct.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("Connecting was cancelled.", ex, ct);
             }
             catch (HttpRequestException ex) when (ex.StatusCode is null && DateTime.UtcNow < deadline)
             {
@@ -111,10 +120,21 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the connection (a reconnect in progress included), waiting at most <see cref="StopTimeout"/>:
+    /// a server that no longer answers must not keep a stopping client alive.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         _rankings.Writer.TryComplete();
-        await _connection.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await _connection.DisposeAsync().AsTask().WaitAsync(StopTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Abandoned: its sockets go with the process.
+        }
     }
 
     private void Publish(RankingChanged ranking)

@@ -51,6 +51,9 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
         _connection.Reconnected += OnReconnectedAsync;
         _connection.Closed += error =>
         {
+            // Closed for good (the retry policy never gives up, so: stopped, or the server said not to
+            // reconnect): end ReadRankingsAsync rather than leave its reader waiting for nothing.
+            _rankings.Writer.TryComplete();
             Closed?.Invoke(error);
             return Task.CompletedTask;
         };
@@ -111,7 +114,7 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
         await _connection.InvokeAsync("Unwatch", userId, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Every ranking pushed from now on, until cancelled or disposed.</summary>
+    /// <summary>Every ranking pushed from now on, until cancelled, disposed or the connection is closed for good.</summary>
     public async IAsyncEnumerable<RankingChanged> ReadRankingsAsync([EnumeratorCancellation] CancellationToken ct = default)
     {
         await foreach (var ranking in _rankings.Reader.ReadAllAsync(ct).ConfigureAwait(false))

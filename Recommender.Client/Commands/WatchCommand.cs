@@ -63,9 +63,11 @@ public sealed class WatchCommand : RecoCommand<WatchSettings>
         {
             // Ctrl+C while watching or reconnecting: the normal way to stop, so exit code 0.
             AnsiConsole.MarkupLineInterpolated($"[grey]Stopped watching {s.UserId}.[/]");
+            return 0;
         }
 
-        return 0;
+        // The pushes ended without a Ctrl+C: the connection closed for good (the Closed handler said why).
+        return Failed;
     }
 
     private static string Describe(RankingCause? cause) => cause is null

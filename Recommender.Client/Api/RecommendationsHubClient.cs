@@ -51,6 +51,9 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
         _connection.Reconnected += OnReconnectedAsync;
         _connection.Closed += error =>
         {
+            // Closed for good (the retry policy never gives up, so: stopped, or the server said not to
+            // reconnect): end ReadRankingsAsync rather than leave its reader waiting for nothing.
+            _rankings.Writer.TryComplete();
             Closed?.Invoke(error);
             return Task.CompletedTask;
         };
@@ -67,9 +70,14 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
 
     public HubConnectionState State => _connection.State;
 
+    /// <summary>How long <see cref="DisposeAsync"/> waits for the connection to close before giving up on it.</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// Connects, retrying connection failures for up to <paramref name="timeout"/> (default 10 s); an HTTP
-    /// error status (e.g. 404: no hub at that address) is not retried.
+    /// error status (e.g. 404: no hub at that address) is not retried. Cancelling ends it with an
+    /// <see cref="OperationCanceledException"/> whatever the phase: SignalR reports a cancelled transport
+    /// start as "Unable to connect … with any of the available transports", which is not one.
     /// </summary>
     public async Task ConnectAsync(TimeSpan? timeout = null, CancellationToken ct = default)
     {
@@ -80,6 +88,10 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
             {
                 await _connection.StartAsync(ct).ConfigureAwait(false);
                 return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && ct.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("Connecting was cancelled.", ex, ct);
             }
             catch (HttpRequestException ex) when (ex.StatusCode is null && DateTime.UtcNow < deadline)
             {
@@ -102,7 +114,7 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
         await _connection.InvokeAsync("Unwatch", userId, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Every ranking pushed from now on, until cancelled or disposed.</summary>
+    /// <summary>Every ranking pushed from now on, until cancelled, disposed or the connection is closed for good.</summary>
     public async IAsyncEnumerable<RankingChanged> ReadRankingsAsync([EnumeratorCancellation] CancellationToken ct = default)
     {
         await foreach (var ranking in _rankings.Reader.ReadAllAsync(ct).ConfigureAwait(false))
@@ -111,10 +123,21 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the connection (a reconnect in progress included), waiting at most <see cref="StopTimeout"/>:
+    /// a server that no longer answers must not keep a stopping client alive.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         _rankings.Writer.TryComplete();
-        await _connection.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await _connection.DisposeAsync().AsTask().WaitAsync(StopTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Abandoned: its sockets go with the process.
+        }
     }
 
     private void Publish(RankingChanged ranking)

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using Recommender.Client.Api;
-using Recommender.Client.Ranking;
 using Recommender.Client.Rendering;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -24,7 +23,8 @@ public sealed class DemoSettings : RecoSettings
 
 /// <summary>
 /// <c>reco demo</c>: the seed's before/after script. A fresh user's top 10, three interactions (view,
-/// like, rating 5) on items of one category, the new top 10 and what changed.
+/// like, rating 5) on items of one category, the new top 10 and a summary of what changed over the
+/// whole demo: new items with rank, title and score, removed ones with their former rank, moves.
 /// </summary>
 public sealed class DemoCommand : RecoCommand<DemoSettings>
 {
@@ -59,8 +59,9 @@ public sealed class DemoCommand : RecoCommand<DemoSettings>
         var beforeIds = before.Items.Select(i => i.ItemId).ToList();
         AnsiConsole.Write(RankingView.Table($"after — {after.Strategy ?? "?"}, model v{after.ModelVersion}", after.Items, beforeIds));
 
-        var diff = RankingDiff.Compute(beforeIds, after.Items.Select(i => i.ItemId).ToList());
-        AnsiConsole.Write(new Panel(RankingView.Diff(diff)).Header("diff").Border(BoxBorder.Rounded));
+        // The session's first list against its final one, with titles, ranks and scores (the seed's script printed it so).
+        AnsiConsole.Write(RankingView.Summary("whole demo: first list → final list", before.Items, after.Items));
+        AnsiConsole.WriteLine();
         if (category is not null)
         {
             AnsiConsole.MarkupLineInterpolated(

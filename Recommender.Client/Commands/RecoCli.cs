@@ -14,7 +14,7 @@ public static class RecoCli
         }
 
         config.AddCommand<DemoCommand>("demo")
-            .WithDescription("Before/after: a fresh user's top 10, three interactions, the new top 10 and the diff.");
+            .WithDescription("Before/after: a fresh user's top 10, three interactions, the new top 10, and a summary of the whole demo: new items (rank, title, score), removed ones (former rank), moves. Piped, tables are 120 columns wide unless COLUMNS says otherwise.");
 
         config.AddCommand<ImportCommand>("import")
             .WithDescription("Load a dataset into the service: the catalogue, then every row as an event (ml-100k, MovieLens CSV, Last.fm 2k, synthetic).")

@@ -22,6 +22,13 @@ public abstract class RecoCommand<TSettings> : AsyncCommand<TSettings>
         {
             return await RunAsync(settings, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C: an OperationCanceledException, or whatever else failed on the way out (a connection
+            // torn down mid-request) — the cancellation's doing either way, not an error to report.
+            AnsiConsole.MarkupLine("[grey]Cancelled.[/]");
+            return Cancelled;
+        }
         catch (HttpRequestException ex) when (ex.StatusCode is { } status)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]The service at {settings.BaseUri.AbsoluteUri} answered {(int)status} {status}:[/] {ex.Message}");
@@ -41,11 +48,6 @@ public abstract class RecoCommand<TSettings> : AsyncCommand<TSettings>
         {
             AnsiConsole.MarkupLineInterpolated($"[red]{ex.Message}[/]");
             return Failed;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            AnsiConsole.MarkupLine("[grey]Cancelled.[/]");
-            return Cancelled;
         }
     }
 

@@ -23,17 +23,18 @@ public sealed class WatchCommand : RecoCommand<WatchSettings>
     protected override async Task<int> RunAsync(WatchSettings s, CancellationToken ct)
     {
         await using var hub = new RecommendationsHubClient(s.BaseUri, s.ResolvedApiKey);
-        hub.Reconnecting += e => AnsiConsole.MarkupLineInterpolated($"[yellow]connection lost ({e?.Message ?? "closed"}), reconnecting…[/]");
+        hub.Reconnecting += e => AnsiConsole.MarkupLineInterpolated($"[yellow]connection lost ({e?.Message ?? "closed"}), reconnecting… Ctrl+C to stop.[/]");
         hub.Reconnected += _ => AnsiConsole.MarkupLine("[green]reconnected; watching again.[/]");
-        var stopping = false;
         hub.Closed += e =>
         {
-            if (!stopping)
+            // Our own stop (Ctrl+C) closes the connection too; only a close we did not ask for is news.
+            if (!ct.IsCancellationRequested)
             {
                 AnsiConsole.MarkupLineInterpolated($"[red]connection closed: {e?.Message ?? "by the server"}[/]");
             }
         };
 
+        AnsiConsole.MarkupLineInterpolated($"[grey]Connecting to {s.BaseUri.AbsoluteUri}… Ctrl+C to stop.[/]");
         await hub.ConnectAsync(ct: ct);
         var current = await hub.WatchAsync(s.UserId, s.K, ct);
         AnsiConsole.Write(RankingView.Table($"{s.UserId} — now (model v{current.ModelVersion})", current.Items));
@@ -60,12 +61,13 @@ public sealed class WatchCommand : RecoCommand<WatchSettings>
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // Ctrl+C: a normal way to stop watching.
+            // Ctrl+C while watching or reconnecting: the normal way to stop, so exit code 0.
+            AnsiConsole.MarkupLineInterpolated($"[grey]Stopped watching {s.UserId}.[/]");
+            return 0;
         }
 
-        stopping = true;
-
-        return 0;
+        // The pushes ended without a Ctrl+C: the connection closed for good (the Closed handler said why).
+        return Failed;
     }
 
     private static string Describe(RankingCause? cause) => cause is null

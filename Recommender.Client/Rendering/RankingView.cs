@@ -8,31 +8,47 @@ namespace Recommender.Client.Rendering;
 /// <summary>Spectre tables for rankings and their diffs.</summary>
 public static class RankingView
 {
-    /// <summary>A ranking table; with a previous ranking, a "move" column shows new / ↑ n / ↓ n.</summary>
-    public static Table Table(string title, IReadOnlyList<RecommendedItem> items, IReadOnlyList<string>? previous = null)
+    /// <summary>Narrower than this, the "why" column is left out: it would wrap a few words a line.</summary>
+    public const int WhyMinWidth = 100;
+
+    /// <summary>Narrower than this, the categories are left out too, so the titles keep their room.</summary>
+    public const int CategoriesMinWidth = 80;
+
+    /// <summary>
+    /// A ranking table; with a previous ranking, a "move" column shows new / ↑ n / ↓ n. Short columns
+    /// never wrap; the categories and reasons are left out when <paramref name="width"/> (default: the
+    /// console's) is too narrow for them.
+    /// </summary>
+    public static Table Table(string title, IReadOnlyList<RecommendedItem> items, IReadOnlyList<string>? previous = null, int? width = null)
     {
         var previousRanks = previous?
             .Select((id, i) => (id, rank: i + 1))
             .GroupBy(p => p.id, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().rank, StringComparer.Ordinal);
+        var available = width ?? AnsiConsole.Profile.Width;
+        var withCategories = available >= CategoriesMinWidth;
+        var withReason = available >= WhyMinWidth && items.Any(i => !string.IsNullOrEmpty(i.Reason));
 
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title));
-        table.AddColumn(new TableColumn("#").RightAligned());
-        table.AddColumn("item");
+        table.AddColumn(new TableColumn("#").RightAligned().NoWrap());
+        table.AddColumn(new TableColumn("item").NoWrap());
         table.AddColumn("title");
-        table.AddColumn("categories");
-        table.AddColumn(new TableColumn("score").RightAligned());
-        if (previousRanks is not null)
+        if (withCategories)
         {
-            table.AddColumn("move");
+            table.AddColumn("categories");
         }
 
-        if (items.Any(i => !string.IsNullOrEmpty(i.Reason)))
+        table.AddColumn(new TableColumn("score").RightAligned().NoWrap());
+        if (previousRanks is not null)
+        {
+            table.AddColumn(new TableColumn("move").NoWrap());
+        }
+
+        if (withReason)
         {
             table.AddColumn("why");
         }
 
-        var withReason = table.Columns.Count > (previousRanks is null ? 5 : 6);
         foreach (var item in items)
         {
             var row = new List<string>
@@ -40,9 +56,13 @@ public static class RankingView
                 item.Rank.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Markup.Escape(item.ItemId),
                 Markup.Escape(item.Title ?? ""),
-                Markup.Escape(string.Join(", ", item.Categories ?? [])),
-                item.Score.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture),
             };
+            if (withCategories)
+            {
+                row.Add(Markup.Escape(string.Join(", ", item.Categories ?? [])));
+            }
+
+            row.Add(Score(item.Score));
             if (previousRanks is not null)
             {
                 row.Add(Move(previousRanks, item.ItemId, item.Rank));
@@ -56,6 +76,56 @@ public static class RankingView
             table.AddRow(row.ToArray());
         }
 
+        return table;
+    }
+
+    /// <summary>
+    /// The whole session at a glance, <paramref name="first"/> ranking against <paramref name="final"/>:
+    /// the items that entered (their rank, title and score), those that left (title and former rank)
+    /// and those that moved (from → to). "no change" when both hold the same items in the same order.
+    /// </summary>
+    public static IRenderable Summary(string title, IReadOnlyList<RecommendedItem> first, IReadOnlyList<RecommendedItem> final)
+    {
+        var diff = RankingDiff.Compute(first.Select(i => i.ItemId).ToList(), final.Select(i => i.ItemId).ToList());
+        if (diff.IsEmpty)
+        {
+            return new Markup("[grey]no change[/]");
+        }
+
+        // Titles and scores come from the list the item is in (its first occurrence, as RankingDiff ranks it).
+        var before = ById(first);
+        var after = ById(final);
+        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title));
+        table.AddColumn(new TableColumn("change").NoWrap());
+        table.AddColumn(new TableColumn("item").NoWrap());
+        table.AddColumn("title");
+        table.AddColumn(new TableColumn("rank").NoWrap());
+        table.AddColumn(new TableColumn("score").RightAligned().NoWrap());
+        foreach (var id in diff.Added)
+        {
+            var (rank, item) = after[id];
+            table.AddRow("[green]new[/]", Markup.Escape(id), Markup.Escape(item.Title ?? ""), $"#{rank}", Score(item.Score));
+        }
+
+        foreach (var id in diff.Removed)
+        {
+            var (rank, item) = before[id];
+            table.AddRow("[red]removed[/]", Markup.Escape(id), Markup.Escape(item.Title ?? ""), $"was #{rank}", "");
+        }
+
+        foreach (var move in diff.Moved)
+        {
+            var item = after[move.ItemId].Item;
+            table.AddRow(
+                move.Delta > 0 ? $"[green]{move.Arrow}[/]" : $"[red]{move.Arrow}[/]",
+                Markup.Escape(move.ItemId),
+                Markup.Escape(item.Title ?? ""),
+                $"#{move.From} → #{move.To}",
+                Score(item.Score));
+        }
+
+        var unchanged = final.Count - diff.Added.Count - diff.Moved.Count;
+        table.Caption($"{diff.Added.Count} new, {diff.Removed.Count} removed, {diff.Moved.Count} moved, {unchanged} in place");
         return table;
     }
 
@@ -86,6 +156,19 @@ public static class RankingView
         }
 
         return grid;
+    }
+
+    private static string Score(double score) => score.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static Dictionary<string, (int Rank, RecommendedItem Item)> ById(IReadOnlyList<RecommendedItem> items)
+    {
+        var byId = new Dictionary<string, (int, RecommendedItem)>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            byId.TryAdd(items[i].ItemId, (i + 1, items[i]));
+        }
+
+        return byId;
     }
 
     private static string Move(Dictionary<string, int> previousRanks, string itemId, int rank)

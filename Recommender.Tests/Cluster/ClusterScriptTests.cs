@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -309,6 +308,5 @@ public sealed class ClusterScriptTests(ITestOutputHelper output)
         throw new InvalidOperationException("Recommender.sln not found above " + AppContext.BaseDirectory);
     }
 
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int pid, int signal);
+    private static int SendSignal(int pid, int signal) => ChildProcesses.Signal(pid, signal);
 }

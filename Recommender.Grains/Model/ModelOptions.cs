@@ -69,6 +69,8 @@ public sealed class ModelOptions
     public double RetrainWhenHitRateFallsTo { get; set; } = 0.7;
     /// <summary>How often the model grain checks the rules.</summary>
     public TimeSpan DriftCheckPeriod { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long after start the ALS kernels are kept warm (see <see cref="KernelWarmUp"/>); zero = never.</summary>
+    public TimeSpan KernelWarmUp { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The self-tuning at every retraining (section <c>Model:Tuning</c>).</summary>
     public TuningSettings Tuning { get; set; } = new();

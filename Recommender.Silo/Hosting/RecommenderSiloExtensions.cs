@@ -102,6 +102,7 @@ public static class RecommenderSiloExtensions
         services.AddSingleton<LiveModel>();
         services.AddSingleton<ModelStore>();
         services.AddSingleton<ModelTrainer>();
+        services.AddHostedService<KernelWarmUp>();
         // Order matters: the item index loads the catalog before the model maps its items to slots.
         services.AddHostedService<ItemIndexSync>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelStore>());

@@ -256,7 +256,7 @@ function renderHistory() {
   const newest = state.history[0];
   ui.latest.hidden = !newest;
   ui.latestEntry.replaceChildren(...(newest ? [historyEntry(newest, 'span')] : []));
-  ui.latestLink.textContent = `All ${state.history.length} interaction${state.history.length === 1 ? '' : 's'}`;
+  ui.latestLink.textContent = `History (${state.history.length} shown)`;
 }
 
 function historyStatus(entry) {

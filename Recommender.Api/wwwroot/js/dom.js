@@ -44,7 +44,11 @@ export const ID_PATTERN = /^[A-Za-z0-9_\-.:@]{1,128}$/;
 export function formatTime(value) {
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) return '';
-  return date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const time = date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  // Events of other days (a loaded history spans weeks) carry their date, or the order reads reversed.
+  return date.toDateString() === new Date().toDateString()
+    ? time
+    : `${date.toLocaleDateString([], { day: 'numeric', month: 'short', year: date.getFullYear() === new Date().getFullYear() ? undefined : 'numeric' })} ${time}`;
 }
 
 export function formatMs(ms) {

@@ -122,6 +122,11 @@ public sealed class RedisOutageTests(ITestOutputHelper output)
         output.WriteLine($"Redis restarted at +{restartedAt - killedAt} ms; first 200 {firstOkAfter - restartedAt} ms later; ready {readyAt - restartedAt} ms later");
 
         Assert.NotEmpty(failedDuring);
+        // Once in CI two batches were answered 500 in the outage (not reproduced in 3 local runs):
+        // the server's log says which exception was not recognised as "unavailable".
+        if (outcomes.Any(o => o.Status == 500))
+            Assert.Fail("500 answers: " + string.Join(", ", outcomes.Where(o => o.Status == 500).Select(o => $"+{o.At - killedAt} ms")) +
+                        "\n--- server log, its errors ---\n" + string.Join("\n", api.Output.Split('\n').Where(l => l.Contains("fail:", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal)).Take(80)));
         Assert.All(failedDuring, o => Assert.Equal(503, o.Status));
         Assert.All(failedDuring, o => Assert.Equal("application/problem+json", o.ContentType));
         Assert.True(during.Max(o => o.Ms) < CommandTimeout.TotalMilliseconds * 3 + 1000, $"requests fail fast (worst {during.Max(o => o.Ms)} ms)");

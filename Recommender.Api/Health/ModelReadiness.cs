@@ -12,10 +12,13 @@ public sealed class ModelReadiness(IGrainFactory grains) : IHealthCheck
 {
     public const string Pending = "pending";
 
-    /// <summary><c>"pending"</c> until a model is published, then <c>"v{version}"</c>; and a sentence saying what serves.</summary>
+    /// <summary>How long a health call waits for the model grain.</summary>
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
+
+    /// <summary><c>"pending"</c> until a model is published, then <c>"v{version}"</c>; and a sentence saying what serves. Waits at most <see cref="Timeout"/>.</summary>
     public static async Task<(string Model, string Description)> ReadAsync(IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var status = await grains.GetGrain<IModelGrain>(ModelGrain.Key).GetStatus().WaitAsync(cancellationToken);
+        var status = await grains.GetGrain<IModelGrain>(ModelGrain.Key).GetStatus().WaitAsync(Timeout, cancellationToken);
         return status.Version > 0
             ? ($"v{status.Version}", $"model v{status.Version} serves ({status.Choice?.Serving ?? "ALS"}); {status.Status}")
             : (Pending, $"model pending ({status.Status}): popularity serves until the first model is published");
@@ -25,9 +28,7 @@ public sealed class ModelReadiness(IGrainFactory grains) : IHealthCheck
     {
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(3));
-            var (model, description) = await ReadAsync(grains, timeout.Token);
+            var (model, description) = await ReadAsync(grains, cancellationToken);
             return HealthCheckResult.Healthy(description, new Dictionary<string, object> { ["model"] = model });
         }
         catch (Exception e)

@@ -33,9 +33,7 @@ public static class SeedEndpoints
         string model;
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(3));
-            (model, _) = await ModelReadiness.ReadAsync(grains, timeout.Token);
+            (model, _) = await ModelReadiness.ReadAsync(grains, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

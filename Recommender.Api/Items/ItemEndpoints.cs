@@ -20,6 +20,10 @@ public static class ItemEndpoints
             .Accepts<ItemBody>("application/json").Produces<ItemResponse>().ProducesValidationProblem();
         items.MapPost("/", PostMany).WithSummary("Create or describe up to 10,000 items")
             .Accepts<ItemBatchEntry[]>("application/json").Produces<ItemsUpserted>().ProducesValidationProblem();
+        items.MapPatch("/{itemId}", Patch).WithSummary("Update an item by a JSON Merge Patch (RFC 7396): title, categories, properties, hidden, availableFrom, expiresAt")
+            .Accepts<ItemPatchBody>("application/merge-patch+json", "application/json").Produces<ItemResponse>().ProducesProblem(404).ProducesValidationProblem();
+        items.MapDelete("/{itemId}", Delete).WithSummary("Delete an item: gone from every ranking, list and the next training (its events stay in users' logs)")
+            .Produces(204).ProducesProblem(404).ProducesValidationProblem();
         items.MapGet("/{itemId}", Get).WithSummary("One item with its counters and popularity")
             .Produces<ItemResponse>().ProducesProblem(404).ProducesValidationProblem();
         items.MapGet("/", List).WithSummary("Items, optionally of one category, sorted by popularity or id")
@@ -77,10 +81,38 @@ public static class ItemEndpoints
         var errors = new ValidationErrors();
         if (!errors.Id("itemId", itemId)) return errors.ToResult();
         var record = await grains.GetGrain<IItemGrain>(itemId).Get();
-        return record is null
-            ? TypedResults.Problem(statusCode: 404, title: "Unknown item.", detail: $"No item '{itemId}' was described or interacted with.")
-            : TypedResults.Ok(ItemResponse.From(record, options.Value));
+        return record is null || record.Deleted ? Unknown(itemId, record) : TypedResults.Ok(ItemResponse.From(record, options.Value));
     }
+
+    private static async Task<IResult> Patch(string itemId, HttpRequest request, IGrainFactory grains, IOptions<RecommenderOptions> options, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        errors.Id("itemId", itemId);
+        var (document, problem) = await JsonBody.ReadAsync(request, ct);
+        if (problem is not null) return problem;
+        using var _ = document;
+        var patch = ItemParser.ParsePatch(document!.RootElement, errors);
+        if (errors.Any || patch is null) return errors.ToResult();
+        var result = await grains.GetGrain<IItemGrain>(itemId).Patch(patch);
+        if (result is null) return Unknown(itemId, null);
+        if (result.Record is null)
+        {
+            errors.Add(result.ErrorField ?? "properties", result.Error ?? "The merged properties break a limit.");
+            return errors.ToResult();
+        }
+        return TypedResults.Ok(ItemResponse.From(result.Record, options.Value));
+    }
+
+    private static async Task<IResult> Delete(string itemId, IGrainFactory grains)
+    {
+        var errors = new ValidationErrors();
+        if (!errors.Id("itemId", itemId)) return errors.ToResult();
+        return await grains.GetGrain<IItemGrain>(itemId).Delete() ? TypedResults.NoContent() : Unknown(itemId, null);
+    }
+
+    private static IResult Unknown(string itemId, ItemRecord? record) => record is { Deleted: true }
+        ? TypedResults.Problem(statusCode: 404, title: "Deleted item.", detail: $"Item '{itemId}' was deleted; a PUT describes it again.")
+        : TypedResults.Problem(statusCode: 404, title: "Unknown item.", detail: $"No item '{itemId}' was described or interacted with.");
 
     private static async Task<IResult> List(IGrainFactory grains, IOptions<RecommenderOptions> options, string? category, string? sort, string? limit, string? offset)
     {
@@ -127,8 +159,11 @@ public static class ItemSorts
     }
 }
 
-public sealed record ItemBody(string Title, string[] Categories, DateTimeOffset? CreatedAt);
-public sealed record ItemBatchEntry(string ItemId, string Title, string[] Categories, DateTimeOffset? CreatedAt);
+public sealed record ItemBody(string Title, string[] Categories, DateTimeOffset? CreatedAt, JsonElement? Properties, bool? Hidden,
+    DateTimeOffset? AvailableFrom, DateTimeOffset? ExpiresAt);
+public sealed record ItemBatchEntry(string ItemId, string Title, string[] Categories, DateTimeOffset? CreatedAt, JsonElement? Properties, bool? Hidden,
+    DateTimeOffset? AvailableFrom, DateTimeOffset? ExpiresAt);
+public sealed record ItemPatchBody(string? Title, string[]? Categories, JsonElement? Properties, bool? Hidden, DateTimeOffset? AvailableFrom, DateTimeOffset? ExpiresAt);
 public sealed record ItemsUpserted(int Upserted);
 public sealed record ItemListResponse(int Total, ItemResponse[] Items);
 public sealed record SimilarResponse(string ItemId, RankedItem[] Items);
@@ -136,10 +171,21 @@ public sealed record PopularResponse(RankedItem[] Items);
 
 public sealed record ItemResponse(
     string ItemId, string Title, string[] Categories, DateTimeOffset CreatedAt, bool HasMetadata,
-    Dictionary<string, int> Counts, double Popularity)
+    Dictionary<string, int> Counts, double Popularity, JsonElement Properties, bool Hidden,
+    DateTimeOffset? AvailableFrom, DateTimeOffset? ExpiresAt, bool Available)
 {
-    public static ItemResponse From(ItemRecord r, RecommenderOptions options) => new(
-        r.ItemId, r.Title, r.Categories, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt), r.HasMetadata,
-        EventTypes.All.ToDictionary(t => t.ToWire(), t => r.Counts[(int)t]),
-        Math.Round(Grains.Items.Popularity.At(r.PopularityLog, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), options.PopularityHalfLife), 6));
+    private static readonly JsonElement NoProperties = JsonDocument.Parse("{}").RootElement.Clone();
+
+    public static ItemResponse From(ItemRecord r, RecommenderOptions options)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        return new(
+            r.ItemId, r.Title, r.Categories, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt), r.HasMetadata,
+            EventTypes.All.ToDictionary(t => t.ToWire(), t => r.Counts[(int)t]),
+            Math.Round(Grains.Items.Popularity.At(r.PopularityLog, now, options.PopularityHalfLife), 6),
+            r.Properties is { } json ? JsonDocument.Parse(json).RootElement.Clone() : NoProperties,
+            r.Hidden, Instant(r.AvailableFrom), Instant(r.ExpiresAt), r.IsServable(now));
+    }
+
+    private static DateTimeOffset? Instant(long? ms) => ms is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null;
 }

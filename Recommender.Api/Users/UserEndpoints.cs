@@ -17,6 +17,10 @@ public static class UserEndpoints
             .Produces<Ranking>().ProducesValidationProblem();
         group.MapGet("/", GetProfile).WithSummary("Counts per event type, top categories and recent interactions")
             .Produces<ProfileResponse>().ProducesProblem(404).ProducesValidationProblem();
+        group.MapPut("/properties", PutProperties).WithSummary("Replace the user's properties (a JSON object of named values)")
+            .Accepts<Dictionary<string, object>>("application/json").Produces<ProfileResponse>().ProducesValidationProblem();
+        group.MapPatch("/properties", PatchProperties).WithSummary("Update the user's properties by a JSON Merge Patch (null removes a name)")
+            .Accepts<Dictionary<string, object>>("application/merge-patch+json", "application/json").Produces<ProfileResponse>().ProducesValidationProblem();
         group.MapGet("/export", Export).WithSummary("Everything held about the user")
             .Produces<ExportResponse>().ProducesProblem(404).ProducesValidationProblem();
         group.MapDelete("/", Forget).WithSummary("Erase the user's state and events (also from the next training)")
@@ -54,6 +58,37 @@ public static class UserEndpoints
             : TypedResults.Ok(ProfileResponse.From(profile));
     }
 
+    private static async Task<IResult> PutProperties(string userId, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        errors.Id("userId", userId);
+        var (document, problem) = await JsonBody.ReadAsync(request, ct);
+        if (problem is not null) return problem;
+        using var _ = document;
+        var bag = Rules.PropertyBag.Parse(document!.RootElement, "properties", errors.Add);
+        if (errors.Any || bag is null) return errors.ToResult();
+        var profile = await grains.GetGrain<IUserGrain>(userId).SetProperties(bag.Count == 0 ? null : bag.ToJson());
+        return TypedResults.Ok(ProfileResponse.From(profile));
+    }
+
+    private static async Task<IResult> PatchProperties(string userId, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        errors.Id("userId", userId);
+        var (document, problem) = await JsonBody.ReadAsync(request, ct);
+        if (problem is not null) return problem;
+        using var _ = document;
+        Rules.PropertyBag.MergePatch(Rules.PropertyBag.Empty, document!.RootElement, "properties", errors.Add);
+        if (errors.Any) return errors.ToResult();
+        var (profile, field, reason) = await grains.GetGrain<IUserGrain>(userId).PatchProperties(document.RootElement.GetRawText());
+        if (profile is null)
+        {
+            errors.Add(field ?? "properties", reason ?? "The merged properties break a limit.");
+            return errors.ToResult();
+        }
+        return TypedResults.Ok(ProfileResponse.From(profile));
+    }
+
     private static async Task<IResult> Export(string userId, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
@@ -85,10 +120,14 @@ public sealed record EventResponse(string ItemId, string Type, float? Value, Dat
 
 public sealed record ProfileResponse(
     string UserId, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, int TotalEvents,
-    Dictionary<string, int> Counts, CategoryWeight[] TopCategories, EventResponse[] Recent, long ModelVersion)
+    Dictionary<string, int> Counts, CategoryWeight[] TopCategories, EventResponse[] Recent, long ModelVersion,
+    System.Text.Json.JsonElement Properties)
 {
+    private static readonly System.Text.Json.JsonElement NoProperties = System.Text.Json.JsonDocument.Parse("{}").RootElement.Clone();
+
     public static ProfileResponse From(UserProfile p) =>
-        new(p.UserId, p.FirstSeen, p.LastSeen, p.TotalEvents, p.Counts, p.TopCategories, Array.ConvertAll(p.Recent, EventResponse.From), p.ModelVersion);
+        new(p.UserId, p.FirstSeen, p.LastSeen, p.TotalEvents, p.Counts, p.TopCategories, Array.ConvertAll(p.Recent, EventResponse.From), p.ModelVersion,
+            p.Properties is { } json ? System.Text.Json.JsonDocument.Parse(json).RootElement.Clone() : NoProperties);
 }
 
 public sealed record ItemAffinityResponse(float Strength, DateTimeOffset LastAt, bool Negative);

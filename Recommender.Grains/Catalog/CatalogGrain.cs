@@ -26,6 +26,7 @@ public sealed class CatalogGrain(ItemIndex index, RankingEngine ranking, Similar
         IEnumerable<ItemRecord> records = sort == ItemSort.Popular
             ? index.PopularSlots().Select(index.At).OfType<ItemRecord>()
             : index.Records.ToArray().OfType<ItemRecord>().OrderBy(r => r.ItemId, StringComparer.Ordinal);
+        records = records.Where(r => !r.Deleted);
         if (category is not null)
             records = records.Where(r => r.Categories.Contains(category, StringComparer.OrdinalIgnoreCase));
         var all = records.ToList();
@@ -35,7 +36,7 @@ public sealed class CatalogGrain(ItemIndex index, RankingEngine ranking, Similar
     public Task<RankedItem[]> Popular(int k, string? category) =>
         Task.FromResult(ranking.Popular(UserTaste.Empty, new RecommendQuery { K = k, Category = category }));
 
-    public Task<RankedItem[]> Similar(string itemId, int k) => Task.FromResult(similar.Find(itemId, k));
+    public Task<RankedItem[]> Similar(string itemId, int k) => Task.FromResult(similar.Find(itemId, new RecommendQuery { K = k }));
 
     public Task<string[]> Categories() =>
         Task.FromResult(index.Categories().OrderByDescending(c => c.Value).Select(c => c.Key).ToArray());

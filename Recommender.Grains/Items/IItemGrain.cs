@@ -6,7 +6,14 @@ namespace Recommender.Grains.Items;
 /// <summary>One item: metadata, counters per event type and decayed popularity (key: item id).</summary>
 public interface IItemGrain : IGrainWithStringKey
 {
+    /// <summary>Creates or replaces the item's description (a deleted item comes back).</summary>
     Task<ItemRecord> Upsert(ItemMetadata metadata);
+
+    /// <summary>Applies a merge patch; null when the item does not exist (or is deleted).</summary>
+    Task<ItemPatchResult?> Patch(ItemPatch patch);
+
+    /// <summary>Deletes the item everywhere: answers once stored and published (false: it did not exist).</summary>
+    Task<bool> Delete();
 
     /// <summary>The item, or null when nobody described it and nobody interacted with it.</summary>
     Task<ItemRecord?> Get();

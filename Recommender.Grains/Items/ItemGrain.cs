@@ -54,9 +54,54 @@ public sealed class ItemGrain(
         record.Title = metadata.Title;
         record.Categories = metadata.Categories;
         record.CreatedAt = metadata.CreatedAt ?? (record.CreatedAt != 0 ? record.CreatedAt : NowMs());
+        record.Properties = metadata.Properties;
+        record.Hidden = metadata.Hidden;
+        record.AvailableFrom = metadata.AvailableFrom;
+        record.ExpiresAt = metadata.ExpiresAt;
+        record.Deleted = false;
         record.HasMetadata = true;
+        return await WriteThrough(record);
+    }
+
+    public async Task<ItemPatchResult?> Patch(ItemPatch patch)
+    {
+        var record = Record;
+        if (!Exists || record.Deleted) return null;
+        if (patch.PropertiesPatch is { } json)
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            string? field = null, reason = null;
+            var merged = Rules.PropertyBag.MergePatch(Rules.PropertyBag.FromJson(record.Properties), document.RootElement, "properties",
+                (f, r) => { field ??= f; reason ??= r; });
+            if (merged is null) return new ItemPatchResult(null, field, reason);
+            record.Properties = merged.Count == 0 ? null : merged.ToJson();
+        }
+        if (patch.Title is { } title) record.Title = title;
+        if (patch.Categories is { } categories) record.Categories = categories;
+        if (patch.Hidden is { } hidden) record.Hidden = hidden;
+        if (patch.AvailableFrom.IsSet) record.AvailableFrom = patch.AvailableFrom.Value;
+        if (patch.ExpiresAt.IsSet) record.ExpiresAt = patch.ExpiresAt.Value;
+        record.HasMetadata = true;
+        return new ItemPatchResult(await WriteThrough(record), null, null);
+    }
+
+    public async Task<bool> Delete()
+    {
+        var record = Record;
+        if (!Exists || record.Deleted) return false;
+        record.Deleted = true;
+        await WriteThrough(record);
+        return true;
+    }
+
+    /// <summary>
+    /// A description, a patch or a delete is written through at once and reaches this silo's index
+    /// before the answer (the others' within one pub/sub hop): a 200 is durable and no ranking on
+    /// this silo serves a deleted or hidden item after it.
+    /// </summary>
+    private async Task<ItemRecord> WriteThrough(ItemRecord record)
+    {
         record.Version++;
-        // Metadata is written through at once: a PUT that answered 200 is durable.
         await state.WriteStateAsync();
         await publisher.PublishNowAsync(record);
         await commit.WaitAsync();

@@ -16,6 +16,12 @@ public sealed class ItemIndex
     private int _count;
     private long _changes;
     private (long Changes, int[] Slots) _popular = (-1, []);
+    // Deleted or hidden slots (bit per slot, grown under the lock, read lock-free), and the slots whose
+    // availability window opens or closes with time: few in most catalogues, checked against the
+    // clock at every request so that an expiry holds to the millisecond with no job to run it.
+    private ulong[] _blocked = new ulong[1024 / 64];
+    private readonly HashSet<int> _timedSet = [];
+    private int[] _timed = [];
 
     /// <summary>Number of slots in use (slots are never reused, so a slot id is stable).</summary>
     public int Count => Volatile.Read(ref _count);
@@ -57,11 +63,43 @@ public sealed class ItemIndex
             }
             Volatile.Write(ref _records[slot], record);
             if (slot == _count) Volatile.Write(ref _count, slot + 1);
+            Block(slot, record.Deleted || record.Hidden);
+            if (record.IsTimed ? _timedSet.Add(slot) : _timedSet.Remove(slot)) Volatile.Write(ref _timed, [.. _timedSet]);
             Interlocked.Increment(ref _changes);
         }
         Applied?.Invoke(slot, record);
         return slot;
     }
+
+    private void Block(int slot, bool blocked)
+    {
+        var words = Volatile.Read(ref _blocked);
+        if ((slot >> 6) >= words.Length)
+        {
+            if (!blocked) return;
+            Array.Resize(ref words, Math.Max(words.Length * 2, (slot >> 6) + 1));
+            Volatile.Write(ref _blocked, words);
+        }
+        if (blocked) Interlocked.Or(ref words[slot >> 6], 1UL << (slot & 63));
+        else Interlocked.And(ref words[slot >> 6], ~(1UL << (slot & 63)));
+    }
+
+    /// <summary>
+    /// Sets in <paramref name="excluded"/> (bit per slot, the first <paramref name="count"/> slots)
+    /// every item that may not be served at <paramref name="nowMs"/>: deleted, hidden, not yet
+    /// available or expired. O(slots/64 + timed items).
+    /// </summary>
+    public void AddUnservable(Span<ulong> excluded, int count, long nowMs)
+    {
+        var blocked = Volatile.Read(ref _blocked);
+        var words = Math.Min(Math.Min(excluded.Length, blocked.Length), (count + 63) >> 6);
+        for (var w = 0; w < words; w++) excluded[w] |= blocked[w];
+        foreach (var slot in Volatile.Read(ref _timed))
+            if (slot < count && At(slot) is { } record && !record.IsServable(nowMs)) excluded[slot >> 6] |= 1UL << (slot & 63);
+        // A word copied whole may set bits past count: every caller's scan stops at count.
+    }
+
+    public bool IsServable(int slot, long nowMs) => At(slot) is { } record && record.IsServable(nowMs);
 
     /// <summary>Slots ordered by decayed popularity, most popular first (cached until the next change).</summary>
     public int[] PopularSlots()
@@ -117,7 +155,7 @@ public sealed class ItemIndex
         var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var record in Records)
         {
-            if (record is null) continue;
+            if (record is null || record.Deleted) continue;
             foreach (var category in record.Categories) counts[category] = counts.GetValueOrDefault(category) + 1;
         }
         return counts;

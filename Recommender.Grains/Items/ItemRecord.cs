@@ -25,6 +25,23 @@ public sealed class ItemRecord
     /// <summary>The item's vector (k floats) in the space of model <see cref="VectorVersion"/>; null before any model.</summary>
     [Id(8)] public float[]? Vector { get; set; }
     [Id(9)] public long VectorVersion { get; set; }
+    /// <summary>The item's properties as canonical JSON (<see cref="Rules.PropertyBag.ToJson"/>); null: none.</summary>
+    [Id(10)] public string? Properties { get; set; }
+    /// <summary>Kept in the catalogue and in training, never served.</summary>
+    [Id(11)] public bool Hidden { get; set; }
+    /// <summary>Deleted: never served, left out of the next training; a later PUT brings it back.</summary>
+    [Id(12)] public bool Deleted { get; set; }
+    /// <summary>Unix milliseconds before which the item is not served (null: always).</summary>
+    [Id(13)] public long? AvailableFrom { get; set; }
+    /// <summary>Unix milliseconds from which the item is no longer served (its TTL; null: never).</summary>
+    [Id(14)] public long? ExpiresAt { get; set; }
+
+    /// <summary>Whether the item may be served at <paramref name="nowMs"/>: not deleted, not hidden, inside its availability window.</summary>
+    public bool IsServable(long nowMs) =>
+        !Deleted && !Hidden && (AvailableFrom is not { } from || nowMs >= from) && (ExpiresAt is not { } until || nowMs < until);
+
+    /// <summary>Has a window that opens or closes with time.</summary>
+    public bool IsTimed => AvailableFrom is not null || ExpiresAt is not null;
 
     public int TotalInteractions => Counts.Sum();
 
@@ -33,5 +50,6 @@ public sealed class ItemRecord
         ItemId = ItemId, Title = Title, Categories = Categories, CreatedAt = CreatedAt,
         Counts = (int[])Counts.Clone(), PopularityLog = PopularityLog, HasMetadata = HasMetadata, Version = Version,
         Vector = (float[]?)Vector?.Clone(), VectorVersion = VectorVersion,
+        Properties = Properties, Hidden = Hidden, Deleted = Deleted, AvailableFrom = AvailableFrom, ExpiresAt = ExpiresAt,
     };
 }

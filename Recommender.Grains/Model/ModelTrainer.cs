@@ -91,6 +91,11 @@ public sealed class ModelTrainer(
     /// <summary>The cells as a <see cref="Feedback"/> over the items sorted by id, with their categories from the index.</summary>
     private (Feedback Data, string[] ItemIds) Build(Dictionary<string, EvidenceTally>[] rows)
     {
+        // A deleted item leaves the training: its events stay in the users' logs (the truth, and a
+        // later PUT brings it back) but no longer shape anyone's vector or the item-item model.
+        foreach (var row in rows)
+            foreach (var itemId in row.Keys.Where(id => index.TryGet(id, out var record) && record.Deleted).ToArray())
+                row.Remove(itemId);
         var itemIds = rows.SelectMany(r => r.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var itemIndex = new Dictionary<string, int>(itemIds.Length, StringComparer.Ordinal);
         for (var i = 0; i < itemIds.Length; i++) itemIndex[itemIds[i]] = i;

@@ -16,7 +16,7 @@ namespace Recommender.Grains.Ranking;
 /// weight, normalised by the user's total positive weight — so dislikes push whole categories down.
 /// Items the user interacted with, excluded items and other categories (when filtered) never appear.
 /// </summary>
-public sealed class RankingEngine(ItemIndex index, LiveModel live)
+public sealed class RankingEngine(ItemIndex index, LiveModel live, ItemMasks masks)
 {
     /// <summary>β: how much popularity counts for a personal ranking.</summary>
     public const float PopularityBlend = 0.3f;
@@ -35,12 +35,8 @@ public sealed class RankingEngine(ItemIndex index, LiveModel live)
         if (!snapshot.Settings.Blend.IsAlsOnly) return Hybrid(taste, x, query, snapshot);
         var k = snapshot.Factors;
         var count = Math.Min(index.Count, snapshot.Capacity);
-        var excluded = BitSet.Create(count);
-        foreach (var itemId in taste.Items.Keys) if (index.SlotOf(itemId) is var slot and >= 0 && slot < count) BitSet.Set(excluded, slot);
-        foreach (var itemId in query.Exclude) if (index.SlotOf(itemId) is var slot and >= 0 && slot < count) BitSet.Set(excluded, slot);
+        var excluded = masks.Excluded(taste, query, count);
         Predicate<int>? filter = null;
-        if (query.Category is { } category)
-            filter = slot => index.At(slot) is not { } r || !r.Categories.Contains(category, StringComparer.OrdinalIgnoreCase);
         // No per-item "record present?" test otherwise: slots below the index's count always hold one,
         // and a per-item delegate costs as much as the int8 dot product it guards.
 
@@ -81,12 +77,8 @@ public sealed class RankingEngine(ItemIndex index, LiveModel live)
         var blend = snapshot.Settings.Blend;
         var curve = snapshot.Settings.Evidence;
         var count = Math.Min(index.Count, snapshot.Capacity);
-        var excluded = BitSet.Create(count);
-        foreach (var itemId in taste.Items.Keys) if (index.SlotOf(itemId) is var slot and >= 0 && slot < count) BitSet.Set(excluded, slot);
-        foreach (var itemId in query.Exclude) if (index.SlotOf(itemId) is var slot and >= 0 && slot < count) BitSet.Set(excluded, slot);
+        var excluded = masks.Excluded(taste, query, count);
         Predicate<int>? filter = null;
-        if (query.Category is { } category)
-            filter = slot => index.At(slot) is not { } r || !r.Categories.Contains(category, StringComparer.OrdinalIgnoreCase);
 
         var buffer = System.Buffers.ArrayPool<float>.Shared.Rent(4 * count);
         try
@@ -226,12 +218,12 @@ public sealed class RankingEngine(ItemIndex index, LiveModel live)
     public RankedItem[] Popular(UserTaste taste, RecommendQuery query, float[]? popularity = null)
     {
         popularity ??= PopularityPercentiles();
-        var exclude = query.Exclude.Length == 0 ? null : new HashSet<string>(query.Exclude, StringComparer.Ordinal);
+        var excluded = masks.Excluded(taste, query, index.Count);
         var result = new List<RankedItem>(query.K);
         foreach (var slot in index.PopularSlots())
         {
             var record = index.At(slot);
-            if (record is null || !Passes(record, taste, query, exclude)) continue;
+            if (record is null || slot >= popularity.Length || BitSet.Contains(excluded, slot)) continue;
             var reason = query.Explain ? PopularReason(record, query.Category) : null;
             result.Add(ToRanked(record, result.Count + 1, popularity[slot], reason));
             if (result.Count == query.K) break;
@@ -241,16 +233,16 @@ public sealed class RankingEngine(ItemIndex index, LiveModel live)
 
     private RankedItem[] Personal(UserTaste taste, RecommendQuery query, float[] popularity)
     {
-        var exclude = query.Exclude.Length == 0 ? null : new HashSet<string>(query.Exclude, StringComparer.Ordinal);
+        var excluded = masks.Excluded(taste, query, Math.Min(index.Count, popularity.Length));
         // Normalised by the positive mass only, so one dislike does not dilute what the user likes.
         var totalWeight = taste.CategoryWeights.Values.Where(w => w > 0).Sum();
         if (totalWeight <= 0) totalWeight = 1;
         var top = new TopList(query.K);
         var records = index.Records;
-        for (var slot = 0; slot < records.Length; slot++)
+        for (var slot = 0; slot < records.Length && slot < popularity.Length; slot++)
         {
             var record = records[slot];
-            if (record is null || !Passes(record, taste, query, exclude)) continue;
+            if (record is null || BitSet.Contains(excluded, slot)) continue;
             var affinity = 0f;
             foreach (var category in record.Categories) affinity += taste.CategoryWeights.GetValueOrDefault(category);
             if (record.Categories.Length > 0) affinity /= record.Categories.Length * totalWeight;
@@ -283,11 +275,6 @@ public sealed class RankingEngine(ItemIndex index, LiveModel live)
         }
         return percentiles;
     }
-
-    private static bool Passes(ItemRecord record, UserTaste taste, RecommendQuery query, HashSet<string>? exclude) =>
-        !taste.Items.ContainsKey(record.ItemId)
-        && (exclude is null || !exclude.Contains(record.ItemId))
-        && (query.Category is null || record.Categories.Contains(query.Category, StringComparer.OrdinalIgnoreCase));
 
     private static string PopularReason(ItemRecord record, string? category) =>
         category is not null ? $"popular in {category}"

@@ -10,33 +10,35 @@ namespace Recommender.Grains.Ranking;
 /// same people), or — before any model, or for an item without a vector yet — category overlap
 /// (Jaccard similarity of the category sets) with popularity breaking ties.
 /// </summary>
-public sealed class SimilarItems(ItemIndex index, LiveModel live)
+public sealed class SimilarItems(ItemIndex index, LiveModel live, ItemMasks masks)
 {
-    public RankedItem[] Find(string itemId, int k)
+    /// <summary>The <paramref name="query"/>'s k items most like <paramref name="itemId"/> that pass its rules (a deleted item has none).</summary>
+    public RankedItem[] Find(string itemId, RecommendQuery query)
     {
-        if (!index.TryGet(itemId, out var target)) return [];
+        if (!index.TryGet(itemId, out var target) || target.Deleted) return [];
         var snapshot = live.Current;
         var slotOfTarget = index.SlotOf(itemId);
+        var excluded = masks.Excluded(query, index.Count);
         if (snapshot.IsTrained && slotOfTarget < snapshot.Capacity && snapshot.ItemVector(slotOfTarget).IndexOfAnyExcept(0f) >= 0)
-            return ByEmbedding(target, slotOfTarget, snapshot, k);
-        return ByCategory(target, k);
+            return ByEmbedding(target, slotOfTarget, snapshot, query.K, excluded);
+        return ByCategory(target, query.K, excluded);
     }
 
-    private RankedItem[] ByEmbedding(ItemRecord target, int targetSlot, ModelSnapshot snapshot, int k)
+    private RankedItem[] ByEmbedding(ItemRecord target, int targetSlot, ModelSnapshot snapshot, int k, ulong[] excluded)
     {
         var y = snapshot.ItemVector(targetSlot);
         var top = new TopList(k);
-        var count = Math.Min(index.Count, snapshot.Capacity);
+        var count = Math.Min(Math.Min(index.Count, snapshot.Capacity), excluded.Length * 64);
         for (var slot = 0; slot < count; slot++)
         {
-            if (slot == targetSlot) continue;
+            if (slot == targetSlot || Learning.BitSet.Contains(excluded, slot)) continue;
             var similarity = TensorPrimitives.CosineSimilarity(y, snapshot.ItemVector(slot));
             if (float.IsFinite(similarity)) top.Offer(slot, similarity);
         }
         return Ranked(top, target, "watched by the same people as");
     }
 
-    private RankedItem[] ByCategory(ItemRecord target, int k)
+    private RankedItem[] ByCategory(ItemRecord target, int k, ulong[] excluded)
     {
         var itemId = target.ItemId;
         var categories = new HashSet<string>(target.Categories, StringComparer.OrdinalIgnoreCase);
@@ -46,7 +48,7 @@ public sealed class SimilarItems(ItemIndex index, LiveModel live)
         {
             var slot = popular[position];
             var record = index.At(slot);
-            if (record is null || record.ItemId == itemId) continue;
+            if (record is null || record.ItemId == itemId || slot >= excluded.Length * 64 || Learning.BitSet.Contains(excluded, slot)) continue;
             var shared = record.Categories.Count(categories.Contains);
             var union = categories.Count + record.Categories.Length - shared;
             var jaccard = union == 0 ? 0f : (float)shared / union;

@@ -16,6 +16,12 @@ public interface IUserGrain : IGrainWithStringKey
 
     Task<UserExport?> Export();
 
+    /// <summary>Replaces the user's properties (canonical JSON from the API; null removes them all); answers once stored.</summary>
+    Task<UserProfile> SetProperties(string? properties);
+
+    /// <summary>Merges a JSON Merge Patch into the user's properties; the error when the merged whole breaks a limit.</summary>
+    Task<(UserProfile? Profile, string? ErrorField, string? Error)> PatchProperties(string patch);
+
     /// <summary>
     /// Subscribes (or renews) a web server's observer: after every event it receives the new
     /// top-<paramref name="k"/> and the diff. Returns the current ranking. Renew within

@@ -47,6 +47,8 @@ public sealed record UserProfile
     [Id(5)] public CategoryWeight[] TopCategories { get; init; } = [];
     [Id(6)] public InteractionEvent[] Recent { get; init; } = [];
     [Id(7)] public long ModelVersion { get; init; }
+    /// <summary>The user's properties as canonical JSON; null: none.</summary>
+    [Id(8)] public string? Properties { get; init; }
 }
 
 [GenerateSerializer, Alias("reco.CategoryWeight"), Immutable]

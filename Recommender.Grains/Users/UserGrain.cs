@@ -216,11 +216,54 @@ public sealed class UserGrain(
     }
 
     public Task<UserProfile?> GetProfile() =>
-        Task.FromResult(State.TotalEvents == 0 ? null : BuildProfile());
+        Task.FromResult(Exists ? BuildProfile() : null);
+
+    /// <summary>A user exists once it sent an event or was given properties.</summary>
+    private bool Exists => State.TotalEvents > 0 || State.Properties is not null;
+
+    public async Task<UserProfile> SetProperties(string? properties)
+    {
+        State.Properties = properties;
+        await WritePropertiesThrough();
+        return BuildProfile();
+    }
+
+    public async Task<(UserProfile? Profile, string? ErrorField, string? Error)> PatchProperties(string patch)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(patch);
+        string? field = null, reason = null;
+        var merged = Rules.PropertyBag.MergePatch(Rules.PropertyBag.FromJson(State.Properties), document.RootElement, "properties",
+            (f, r) => { field ??= f; reason ??= r; });
+        if (merged is null) return (null, field, reason);
+        State.Properties = merged.Count == 0 ? null : merged.ToJson();
+        await WritePropertiesThrough();
+        return (BuildProfile(), null, null);
+    }
+
+    /// <summary>
+    /// Properties are written through (a 200 is durable). The snapshot carries the events applied so
+    /// far with their log position, so writing it early is just an earlier snapshot.
+    /// </summary>
+    private async Task WritePropertiesThrough()
+    {
+        var events = _unsavedEvents;
+        _unsavedEvents = 0;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            _unsavedEvents += events;
+            throw;
+        }
+        // A user with watchers sees rules that read user.<property> take effect at once.
+        if (_watchers is { Any: true }) _watchers.Notify(RankFor(_watchers.K, cause: null));
+    }
 
     public async Task<UserExport?> Export()
     {
-        if (State.TotalEvents == 0) return null;
+        if (!Exists) return null;
         var events = await log.ReadAsync(UserId);
         return new UserExport
         {
@@ -434,6 +477,7 @@ public sealed class UserGrain(
             .ToArray(),
         Recent = [.. Enumerable.Reverse(State.Recent)],
         ModelVersion = State.ModelVersion,
+        Properties = State.Properties,
     };
 
     private async Task SaveIfChanged(CancellationToken cancellationToken)

@@ -97,6 +97,8 @@ public static class RecommenderSiloExtensions
         services.AddSingleton<ItemIndex>();
         services.AddSingleton<ItemChangePublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ItemChangePublisher>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ItemMasks>();
         services.AddSingleton<RankingEngine>();
         services.AddSingleton<SimilarItems>();
         services.AddSingleton<LiveModel>();

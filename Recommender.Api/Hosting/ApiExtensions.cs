@@ -1,3 +1,4 @@
+using Recommender.Api.Filters;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
@@ -61,6 +62,7 @@ public static class ApiExtensions
         app.MapEventsApi();
         app.MapUsersApi();
         app.MapItemsApi();
+        app.MapFiltersApi();
         app.MapSeedApi();
         app.MapModelApi();
         app.MapHealthApi();

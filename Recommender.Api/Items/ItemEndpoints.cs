@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Recommender.Api.Filters;
 using Recommender.Api.Validation;
 using Recommender.Grains;
 using Recommender.Grains.Catalog;
@@ -30,6 +31,8 @@ public static class ItemEndpoints
             .Produces<ItemListResponse>().ProducesValidationProblem();
         items.MapGet("/{itemId}/similar", Similar).WithSummary("Items similar to this one")
             .Produces<SimilarResponse>().ProducesValidationProblem();
+        items.MapGet("/latest", Latest).WithSummary("The newest servable items (by createdAt), with the same filters as recommendations")
+            .Produces<PopularResponse>().ProducesValidationProblem();
         routes.MapGet("/api/v1/popular", Popular).WithTags("Items").WithSummary("The most popular items (decayed popularity)")
             .Produces<PopularResponse>().ProducesValidationProblem();
         routes.MapGet("/api/v1/categories", Categories).WithTags("Items").WithSummary("Every category, most used first")
@@ -114,7 +117,7 @@ public static class ItemEndpoints
         ? TypedResults.Problem(statusCode: 404, title: "Deleted item.", detail: $"Item '{itemId}' was deleted; a PUT describes it again.")
         : TypedResults.Problem(statusCode: 404, title: "Unknown item.", detail: $"No item '{itemId}' was described or interacted with.");
 
-    private static async Task<IResult> List(IGrainFactory grains, IOptions<RecommenderOptions> options, string? category, string? sort, string? limit, string? offset)
+    private static async Task<IResult> List(IGrainFactory grains, IOptions<RecommenderOptions> options, HttpRequest request, string? category, string? sort, string? limit, string? offset)
     {
         var errors = new ValidationErrors();
         var order = ItemSort.Popular;
@@ -122,27 +125,42 @@ public static class ItemEndpoints
         if (sort is not null && !ItemSorts.TryParse(sort, out order)) errors.Add("sort", "sort must be 'popular' or 'id'.");
         var take = QueryValues.Int(limit, "limit", 50, 1, 1000, errors);
         var skip = QueryValues.Int(offset, "offset", 0, 0, int.MaxValue, errors);
+        var rules = FilterQuery.Read(request.Query, errors);
         if (errors.Any) return errors.ToResult();
-        var page = await Catalog(grains).List(string.IsNullOrWhiteSpace(category) ? null : category, order, skip, take);
+        var page = await Catalog(grains).List(string.IsNullOrWhiteSpace(category) ? null : category, order, skip, take, rules.ApplyTo(new RecommendQuery()));
         return TypedResults.Ok(new ItemListResponse(page.Total, [.. page.Items.Select(r => ItemResponse.From(r, options.Value))]));
     }
 
-    private static async Task<IResult> Similar(string itemId, IGrainFactory grains, string? k)
+    private static async Task<IResult> Similar(string itemId, IGrainFactory grains, HttpRequest request, string? k, string? category)
     {
         var errors = new ValidationErrors();
         errors.Id("itemId", itemId);
         var size = QueryValues.Int(k, "k", 10, 1, 100, errors);
+        var rules = FilterQuery.Read(request.Query, errors);
         if (errors.Any) return errors.ToResult();
-        return TypedResults.Ok(new SimilarResponse(itemId, await Catalog(grains).Similar(itemId, size)));
+        return TypedResults.Ok(new SimilarResponse(itemId, await Catalog(grains).Similar(itemId, rules.ApplyTo(Query(size, category)))));
     }
 
-    private static async Task<IResult> Popular(IGrainFactory grains, string? k, string? category)
+    private static async Task<IResult> Popular(IGrainFactory grains, HttpRequest request, string? k, string? category)
     {
         var errors = new ValidationErrors();
         var size = QueryValues.Int(k, "k", 10, 1, 1000, errors);
+        var rules = FilterQuery.Read(request.Query, errors);
         if (errors.Any) return errors.ToResult();
-        return TypedResults.Ok(new PopularResponse(await Catalog(grains).Popular(size, string.IsNullOrWhiteSpace(category) ? null : category)));
+        return TypedResults.Ok(new PopularResponse(await Catalog(grains).Popular(rules.ApplyTo(Query(size, category)))));
     }
+
+    private static async Task<IResult> Latest(IGrainFactory grains, HttpRequest request, string? k, string? category)
+    {
+        var errors = new ValidationErrors();
+        var size = QueryValues.Int(k, "k", 10, 1, 1000, errors);
+        var rules = FilterQuery.Read(request.Query, errors);
+        if (errors.Any) return errors.ToResult();
+        return TypedResults.Ok(new PopularResponse(await Catalog(grains).Latest(rules.ApplyTo(Query(size, category)))));
+    }
+
+    private static RecommendQuery Query(int k, string? category) =>
+        new() { K = k, Category = string.IsNullOrWhiteSpace(category) ? null : category };
 
     private static async Task<IResult> Categories(IGrainFactory grains) => TypedResults.Ok(await Catalog(grains).Categories());
 }

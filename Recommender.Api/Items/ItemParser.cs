@@ -34,6 +34,7 @@ public static class ItemParser
         var properties = element.TryGetProperty("properties", out var bag) && bag.ValueKind != JsonValueKind.Null
             ? PropertyBag.Parse(bag, prefix + "properties", errors.Add)
             : PropertyBag.Empty;
+        if (properties is not null) properties = Unreserved(properties.Keys, prefix, errors) ? properties : null;
         var hidden = Bool(element, "hidden", prefix, errors) ?? false;
         var from = Iso8601.Field(element, "availableFrom", prefix + "availableFrom", errors, EarliestCreated, LatestCreated, Range)?.ToUnixTimeMilliseconds();
         var until = Iso8601.Field(element, "expiresAt", prefix + "expiresAt", errors, EarliestCreated, LatestCreated, Range)?.ToUnixTimeMilliseconds();
@@ -72,13 +73,26 @@ public static class ItemParser
         if (element.TryGetProperty("properties", out var patch))
         {
             // Checked here for names and values; the limits on the merged whole are the grain's to check.
-            if (PropertyBag.MergePatch(PropertyBag.Empty, patch, "properties", errors.Add) is not null) propertiesPatch = patch.GetRawText();
+            if (PropertyBag.MergePatch(PropertyBag.Empty, patch, "properties", errors.Add) is not null
+                && Unreserved(patch.EnumerateObject().Select(p => p.Name), "", errors)) propertiesPatch = patch.GetRawText();
         }
         var hidden = Bool(element, "hidden", "", errors);
         var from = Clearable(element, "availableFrom", errors);
         var until = Clearable(element, "expiresAt", errors);
         if (errors.Total != before) return null;
         return new ItemPatch { Title = title, Categories = categories?.ToArray(), PropertiesPatch = propertiesPatch, Hidden = hidden, AvailableFrom = from, ExpiresAt = until };
+    }
+
+    /// <summary>The item's own fields keep their names in filters: no property may take one.</summary>
+    private static bool Unreserved(IEnumerable<string> names, string prefix, ValidationErrors errors)
+    {
+        var ok = true;
+        foreach (var name in names.Where(Grains.Items.FilterFields.IsReserved))
+        {
+            errors.Add($"{prefix}properties.{name}", $"'{name}' is a field of every item (filters read it by that name); a property cannot take it.");
+            ok = false;
+        }
+        return ok;
     }
 
     private static Optional<long?> Clearable(JsonElement element, string name, ValidationErrors errors)

@@ -6,7 +6,7 @@ namespace Recommender.Api.Problems;
 /// <summary>
 /// Turns "the store or the cluster is unreachable" into 503 problem details with Retry-After
 /// (the request changed nothing that was acknowledged; retrying with the same eventId is safe).
-/// Everything else becomes a 500 problem without internals.
+/// A <see cref="Grains.Rules.RuleException"/> is a 400 naming its field. Everything else becomes a 500 problem without internals.
 /// </summary>
 public sealed class StoreUnavailableHandler(IProblemDetailsService problems, ILogger<StoreUnavailableHandler> logger) : IExceptionHandler
 {
@@ -20,6 +20,21 @@ public sealed class StoreUnavailableHandler(IProblemDetailsService problems, ILo
             {
                 HttpContext = context,
                 ProblemDetails = { Status = bad.StatusCode, Title = "The request is invalid.", Detail = bad.Message },
+            });
+        }
+        if (exception is Grains.Rules.RuleException rule)
+        {
+            // A rule the request names cannot be applied (unknown stored filter, a $parameter not given): the
+            // request's fault, found on the silo that ranks. Nothing changed.
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails =
+                {
+                    Status = 400, Title = "The request is invalid.", Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+                    Extensions = { ["errors"] = new Dictionary<string, string[]> { [rule.Field] = [rule.Reason] } },
+                },
             });
         }
         var unavailable = IsUnavailable(exception);

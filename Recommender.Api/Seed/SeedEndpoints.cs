@@ -66,8 +66,18 @@ public static class SeedEndpoints
         if (userId is not null) errors.Id("user_id", userId);
         var count = JsonBody.Number(root, "num_recommendations", "num_recommendations", errors) ?? 10;
         if (count is < 1 or > 100 || count != Math.Floor(count)) errors.Add("num_recommendations", "num_recommendations must be a whole number between 1 and 100.");
+        // Beyond the seed's fields: "filter", "filter_name" and "params" ({ "name": value }), as on GET …/recommendations.
+        var filter = JsonBody.String(root, "filter", "filter", errors, required: false);
+        var filterName = JsonBody.String(root, "filter_name", "filter_name", errors, required: false);
+        var parameters = new List<(string, string?)>();
+        if (root.TryGetProperty("params", out var bound) && bound.ValueKind != JsonValueKind.Null)
+        {
+            if (bound.ValueKind != JsonValueKind.Object) errors.Add("params", "params must be a JSON object of named values.");
+            else foreach (var p in bound.EnumerateObject()) parameters.Add((p.Name, p.Value.GetRawText()));
+        }
+        var rules = Filters.FilterQuery.Read(filter, filterName, parameters, errors);
         if (errors.Any) return errors.ToResult();
-        var ranking = await grains.GetGrain<IUserGrain>(userId!).Recommend(new RecommendQuery { K = (int)count });
+        var ranking = await grains.GetGrain<IUserGrain>(userId!).Recommend(rules.ApplyTo(new RecommendQuery { K = (int)count }));
         return TypedResults.Ok(new SeedRecommendations(userId!,
             [.. ranking.Items.Select(i => new SeedRecommendation(i.ItemId, i.Score, i.Title, i.Categories))]));
     }

@@ -13,7 +13,7 @@ public static class UserEndpoints
         var group = routes.MapGroup("/api/v1/users/{userId}").WithTags("Users").RequireAuthorization(Security.ApiPolicies.ByRoute);
         group.MapGet("/recommendations", GetRecommendations)
             .WithSummary("The user's top-k items")
-            .WithDescription("Excludes items the user interacted with; `category` filters, `exclude` is a comma-separated list of item ids, `explain` adds a reason per item.")
+            .WithDescription("Excludes items the user interacted with and items that may not be served (deleted, hidden, outside their availability window); `category` filters, `filter` is an expression (docs/FILTERS.md) and `filterName` a stored one, `param.<name>` binds a $parameter, `exclude` is a comma-separated list of item ids, `explain` adds a reason per item.")
             .Produces<Ranking>().ProducesValidationProblem();
         group.MapGet("/", GetProfile).WithSummary("Counts per event type, top categories and recent interactions")
             .Produces<ProfileResponse>().ProducesProblem(404).ProducesValidationProblem();
@@ -28,7 +28,7 @@ public static class UserEndpoints
         return routes;
     }
 
-    public static async Task<IResult> GetRecommendations(string userId, IGrainFactory grains,
+    public static async Task<IResult> GetRecommendations(string userId, IGrainFactory grains, HttpRequest request,
         string? k, string? category, string? exclude, string? explain)
     {
         var errors = new ValidationErrors();
@@ -39,12 +39,13 @@ public static class UserEndpoints
         var excluded = string.IsNullOrWhiteSpace(exclude) ? [] : exclude.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (excluded.Length > 1000) errors.Add("exclude", "exclude lists at most 1000 item ids.");
         else foreach (var id in excluded) if (!errors.Id("exclude", id)) break;
+        var rules = Filters.FilterQuery.Read(request.Query, errors);
         if (errors.Any) return errors.ToResult();
 
-        var ranking = await grains.GetGrain<IUserGrain>(userId).Recommend(new RecommendQuery
+        var ranking = await grains.GetGrain<IUserGrain>(userId).Recommend(rules.ApplyTo(new RecommendQuery
         {
             K = size, Category = string.IsNullOrWhiteSpace(category) ? null : category, Exclude = excluded, Explain = withReasons,
-        });
+        }));
         return TypedResults.Ok(ranking);
     }
 

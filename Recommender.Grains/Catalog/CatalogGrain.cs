@@ -6,7 +6,7 @@ using Recommender.Grains.Users;
 namespace Recommender.Grains.Catalog;
 
 [StatelessWorker]
-public sealed class CatalogGrain(ItemIndex index, RankingEngine ranking, SimilarItems similar) : Grain, ICatalogGrain
+public sealed class CatalogGrain(ItemIndex index, RankingEngine ranking, SimilarItems similar, ItemFilters filters, TimeProvider time) : Grain, ICatalogGrain
 {
     /// <summary>Single-key address: a stateless worker is activated locally on whichever silo is asked.</summary>
     public const long Key = 0;
@@ -21,22 +21,32 @@ public sealed class CatalogGrain(ItemIndex index, RankingEngine ranking, Similar
         return items.Length;
     }
 
-    public Task<ItemPage> List(string? category, ItemSort sort, int offset, int limit)
+    public Task<ItemPage> List(string? category, ItemSort sort, int offset, int limit, RecommendQuery? rules = null)
     {
-        IEnumerable<ItemRecord> records = sort == ItemSort.Popular
-            ? index.PopularSlots().Select(index.At).OfType<ItemRecord>()
-            : index.Records.ToArray().OfType<ItemRecord>().OrderBy(r => r.ItemId, StringComparer.Ordinal);
-        records = records.Where(r => !r.Deleted);
+        ulong[]? rejected = null;
+        if (rules is { IsFiltered: true })
+        {
+            rejected = Learning.BitSet.Create(index.Count);
+            filters.Exclude(rejected, index.Count, rules, UserTaste.Empty, time.GetUtcNow().ToUnixTimeMilliseconds());
+        }
+        IEnumerable<int> slots = sort == ItemSort.Popular
+            ? index.PopularSlots()
+            : Enumerable.Range(0, index.Count).OrderBy(slot => index.At(slot)?.ItemId, StringComparer.Ordinal);
+        var records = slots
+            .Where(slot => rejected is null || (slot < rejected.Length * 64 && !Learning.BitSet.Contains(rejected, slot)))
+            .Select(index.At).OfType<ItemRecord>()
+            .Where(r => !r.Deleted);
         if (category is not null)
             records = records.Where(r => r.Categories.Contains(category, StringComparer.OrdinalIgnoreCase));
         var all = records.ToList();
         return Task.FromResult(new ItemPage(all.Count, [.. all.Skip(offset).Take(limit).Select(r => r.Clone())]));
     }
 
-    public Task<RankedItem[]> Popular(int k, string? category) =>
-        Task.FromResult(ranking.Popular(UserTaste.Empty, new RecommendQuery { K = k, Category = category }));
+    public Task<RankedItem[]> Popular(RecommendQuery query) => Task.FromResult(ranking.Popular(UserTaste.Empty, query));
 
-    public Task<RankedItem[]> Similar(string itemId, int k) => Task.FromResult(similar.Find(itemId, new RecommendQuery { K = k }));
+    public Task<RankedItem[]> Similar(string itemId, RecommendQuery query) => Task.FromResult(similar.Find(itemId, query));
+
+    public Task<RankedItem[]> Latest(RecommendQuery query) => Task.FromResult(ranking.Latest(query));
 
     public Task<string[]> Categories() =>
         Task.FromResult(index.Categories().OrderByDescending(c => c.Value).Select(c => c.Key).ToArray());

@@ -11,11 +11,16 @@ public interface ICatalogGrain : IGrainWithIntegerKey
 {
     Task<int> UpsertMany(ItemMetadata[] items);
 
-    Task<ItemPage> List(string? category, ItemSort sort, int offset, int limit);
+    /// <summary>Described and interacted items (hidden and unavailable ones too: this is the catalogue, not a ranking; deleted ones not), filtered by <paramref name="rules"/>.</summary>
+    Task<ItemPage> List(string? category, ItemSort sort, int offset, int limit, RecommendQuery? rules = null);
 
-    Task<RankedItem[]> Popular(int k, string? category);
+    /// <summary>The most popular servable items that pass the query's rules (K, category, filter).</summary>
+    Task<RankedItem[]> Popular(RecommendQuery query);
 
-    Task<RankedItem[]> Similar(string itemId, int k);
+    Task<RankedItem[]> Similar(string itemId, RecommendQuery query);
+
+    /// <summary>The newest servable items (by createdAt) that pass the query's rules.</summary>
+    Task<RankedItem[]> Latest(RecommendQuery query);
 
     Task<string[]> Categories();
 

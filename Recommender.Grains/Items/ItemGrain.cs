@@ -71,7 +71,7 @@ public sealed class ItemGrain(
         {
             using var document = System.Text.Json.JsonDocument.Parse(json);
             string? field = null, reason = null;
-            var merged = Rules.PropertyBag.MergePatch(Rules.PropertyBag.FromJson(record.Properties), document.RootElement, "properties",
+            var merged = Recommender.Rules.PropertyBag.MergePatch(Recommender.Rules.PropertyBag.FromJson(record.Properties), document.RootElement, "properties",
                 (f, r) => { field ??= f; reason ??= r; });
             if (merged is null) return new ItemPatchResult(null, field, reason);
             record.Properties = merged.Count == 0 ? null : merged.ToJson();

@@ -32,6 +32,9 @@ public sealed class ItemIndex
     /// <summary>Raised after a record was applied (slot, record); used by the model's item vectors.</summary>
     public event Action<int, ItemRecord>? Applied;
 
+    /// <summary>Every item's properties and described fields by slot, for filters (see <see cref="FilterFields"/>).</summary>
+    public Recommender.Rules.PropertyColumns Columns { get; } = new();
+
     public int SlotOf(string itemId) => _slotOf.TryGetValue(itemId, out var slot) ? slot : -1;
 
     public ItemRecord? At(int slot) => slot >= 0 && slot < Count ? Volatile.Read(ref _records)[slot] : null;
@@ -50,9 +53,10 @@ public sealed class ItemIndex
         int slot;
         lock (_gate)
         {
+            ItemRecord? current = null;
             if (_slotOf.TryGetValue(record.ItemId, out slot))
             {
-                var current = _records[slot];
+                current = _records[slot];
                 if (current is not null && current.Version > record.Version) return slot;
             }
             else
@@ -64,6 +68,8 @@ public sealed class ItemIndex
             Volatile.Write(ref _records[slot], record);
             if (slot == _count) Volatile.Write(ref _count, slot + 1);
             Block(slot, record.Deleted || record.Hidden);
+            // Counter updates (most changes) leave the described part alone: the columns move only when it changed.
+            if (current is null || !FilterFields.SameDescription(current, record)) Columns.Set(slot, FilterFields.Of(record));
             if (record.IsTimed ? _timedSet.Add(slot) : _timedSet.Remove(slot)) Volatile.Write(ref _timed, [.. _timedSet]);
             Interlocked.Increment(ref _changes);
         }

@@ -25,7 +25,7 @@ public sealed class ItemRecord
     /// <summary>The item's vector (k floats) in the space of model <see cref="VectorVersion"/>; null before any model.</summary>
     [Id(8)] public float[]? Vector { get; set; }
     [Id(9)] public long VectorVersion { get; set; }
-    /// <summary>The item's properties as canonical JSON (<see cref="Rules.PropertyBag.ToJson"/>); null: none.</summary>
+    /// <summary>The item's properties as canonical JSON (<see cref="Recommender.Rules.PropertyBag.ToJson"/>); null: none.</summary>
     [Id(10)] public string? Properties { get; set; }
     /// <summary>Kept in the catalogue and in training, never served.</summary>
     [Id(11)] public bool Hidden { get; set; }

@@ -11,14 +11,16 @@ namespace Recommender.Grains.Ranking;
 /// category than the one asked for, and items the request's filter rejects. Every list — personal,
 /// popular, similar, pushed — goes through it, so a rule holds everywhere at once.
 /// </summary>
-public sealed class ItemMasks(ItemIndex index, TimeProvider time)
+public sealed class ItemMasks(ItemIndex index, ItemFilters filters, TimeProvider time)
 {
     public ulong[] Excluded(UserTaste taste, RecommendQuery query, int count)
     {
         var excluded = BitSet.Create(count);
         foreach (var itemId in taste.Items.Keys) if (index.SlotOf(itemId) is var slot and >= 0 && slot < count) BitSet.Set(excluded, slot);
         foreach (var itemId in query.Exclude) if (index.SlotOf(itemId) is var slot and >= 0 && slot < count) BitSet.Set(excluded, slot);
-        index.AddUnservable(excluded, count, time.GetUtcNow().ToUnixTimeMilliseconds());
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        index.AddUnservable(excluded, count, now);
+        filters.Exclude(excluded, count, query, taste, now);
         if (query.Category is { } category)
         {
             var records = index.Records;

@@ -259,6 +259,23 @@ public sealed class RankingEngine(ItemIndex index, LiveModel live, ItemMasks mas
         return items;
     }
 
+    /// <summary>The newest servable items that pass the query's rules, newest first; the score is the age in days (negative).</summary>
+    public RankedItem[] Latest(RecommendQuery query)
+    {
+        var count = index.Count;
+        var excluded = masks.Excluded(UserTaste.Empty, query, count);
+        var top = new TopList(query.K);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var records = index.Records;
+        for (var slot = 0; slot < count && slot < records.Length; slot++)
+            if (records[slot] is { } record && !BitSet.Contains(excluded, slot)) top.Offer(slot, -(now - record.CreatedAt) / 86_400_000f);
+        var ranked = top.Sorted();
+        var items = new RankedItem[ranked.Length];
+        for (var r = 0; r < ranked.Length; r++)
+            items[r] = ToRanked(index.At(ranked[r].Slot)!, r + 1, ranked[r].Score, query.Explain ? "new" : null);
+        return items;
+    }
+
     /// <summary>Popularity percentile per slot: 1 for the most popular item, 0 for items nobody touched.</summary>
     private float[] PopularityPercentiles()
     {

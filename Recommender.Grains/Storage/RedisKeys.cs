@@ -24,6 +24,12 @@ public sealed class RedisKeys(IOptions<ClusterOptions> cluster)
     /// <summary>Pub/sub channel on which item grains announce changes to every silo's item index.</summary>
     public RedisChannel ItemChanges => RedisChannel.Literal(_prefix + "items");
 
+    /// <summary>Hash "kind:name" → JSON of the stored rules (named filters, promotions, boosts).</summary>
+    public RedisKey Rules => _prefix + "rules";
+
+    /// <summary>Pub/sub channel carrying the "kind:name" of a changed rule to every silo.</summary>
+    public RedisChannel RuleChanges => RedisChannel.Literal(_prefix + "rule-changes");
+
     /// <summary>The current trained model (Brotli-compressed binary, see <see cref="Model.TrainedModel"/>).</summary>
     public RedisKey Model => _prefix + "model";
 

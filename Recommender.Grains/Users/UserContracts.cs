@@ -12,6 +12,15 @@ public sealed record RecommendQuery
     [Id(1)] public string? Category { get; init; }
     [Id(2)] public string[] Exclude { get; init; } = [];
     [Id(3)] public bool Explain { get; init; } = true;
+    /// <summary>An inline filter expression (docs/FILTERS.md); validated by the API, parsed once per silo.</summary>
+    [Id(4)] public string? Filter { get; init; }
+    /// <summary>A stored filter's name (<c>/api/v1/filters</c>); with <see cref="Filter"/> both must hold.</summary>
+    [Id(5)] public string? FilterName { get; init; }
+    /// <summary>The filters' $parameters as canonical properties JSON (<see cref="Recommender.Rules.PropertyBag.ToJson"/>).</summary>
+    [Id(6)] public string? Parameters { get; init; }
+
+    /// <summary>The query has a filter of its own (an inline one or a stored one).</summary>
+    public bool IsFiltered => Filter is not null || FilterName is not null;
 }
 
 [GenerateSerializer, Alias("reco.RankedItem"), Immutable]

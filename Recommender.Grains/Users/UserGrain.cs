@@ -168,7 +168,7 @@ public sealed class UserGrain(
         EnsureFitted();
         var (items, strategy) = ranking.Rank(Taste(), query);
         RecommenderMetrics.Recommended(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        if (query.Exclude.Length == 0 && query.Category is null)
+        if (query.Exclude.Length == 0 && query.Category is null && !query.IsFiltered)
             State.LastRanking = Array.ConvertAll(items, i => i.ItemId);
         return Task.FromResult(new Ranking
         {
@@ -232,7 +232,7 @@ public sealed class UserGrain(
     {
         using var document = System.Text.Json.JsonDocument.Parse(patch);
         string? field = null, reason = null;
-        var merged = Rules.PropertyBag.MergePatch(Rules.PropertyBag.FromJson(State.Properties), document.RootElement, "properties",
+        var merged = Recommender.Rules.PropertyBag.MergePatch(Recommender.Rules.PropertyBag.FromJson(State.Properties), document.RootElement, "properties",
             (f, r) => { field ??= f; reason ??= r; });
         if (merged is null) return (null, field, reason);
         State.Properties = merged.Count == 0 ? null : merged.ToJson();
@@ -460,7 +460,21 @@ public sealed class UserGrain(
         if (oldest is not null) s.Items.Remove(oldest);
     }
 
-    private UserTaste Taste() => new(State.Items, State.CategoryWeights, State.Embedding, State.ModelVersion);
+    private UserTaste Taste() => new(State.Items, State.CategoryWeights, State.Embedding, State.ModelVersion, Properties);
+
+    /// <summary>The parsed properties, kept while the stored JSON is the same string.</summary>
+    private Recommender.Rules.PropertyBag Properties
+    {
+        get
+        {
+            if (!ReferenceEquals(_propertiesJson, State.Properties))
+                (_propertiesJson, _properties) = (State.Properties, Recommender.Rules.PropertyBag.FromJson(State.Properties));
+            return _properties;
+        }
+    }
+
+    private string? _propertiesJson;
+    private Recommender.Rules.PropertyBag _properties = Recommender.Rules.PropertyBag.Empty;
 
     private UserProfile BuildProfile() => new()
     {

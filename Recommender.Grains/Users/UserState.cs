@@ -36,7 +36,7 @@ public sealed class UserState
     [Id(11)] public int Format { get; set; }
     /// <summary>The idempotency window: hashed event ids with their arrival time, oldest first (see <see cref="EventIdWindow"/>).</summary>
     [Id(12)] public List<EventIdStamp> EventIds { get; set; } = [];
-    /// <summary>The user's properties as canonical JSON (<see cref="Rules.PropertyBag.ToJson"/>); null: none. Written through when set.</summary>
+    /// <summary>The user's properties as canonical JSON (<see cref="Recommender.Rules.PropertyBag.ToJson"/>); null: none. Written through when set.</summary>
     [Id(13)] public string? Properties { get; set; }
 
     public const int CurrentFormat = 2;

@@ -16,6 +16,7 @@ using Recommender.Grains.Domain;
 using Recommender.Grains.Items;
 using Recommender.Grains.Model;
 using Recommender.Grains.Ranking;
+using Recommender.Grains.Rules;
 using Recommender.Grains.Storage;
 using Recommender.Silo.Demo;
 using Recommender.Silo.Storage;
@@ -98,6 +99,9 @@ public static class RecommenderSiloExtensions
         services.AddSingleton<ItemChangePublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ItemChangePublisher>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RuleStore>();
+        services.AddHostedService<RuleStoreSync>();
+        services.AddSingleton<ItemFilters>();
         services.AddSingleton<ItemMasks>();
         services.AddSingleton<RankingEngine>();
         services.AddSingleton<SimilarItems>();

@@ -111,7 +111,7 @@ public sealed class ModelTests : IAsyncLifetime
         var ranking = last!;
         Assert.Contains(ranking.Items, i => i.ItemId == "act-new");
 
-        var similar = await Grains.GetGrain<ICatalogGrain>(CatalogGrain.Key).Similar("act-new", 5);
+        var similar = await Grains.GetGrain<ICatalogGrain>(CatalogGrain.Key).Similar("act-new", new Recommender.Grains.Users.RecommendQuery { K = 5 });
         Assert.All(similar, i => Assert.Contains(i.ItemId, Action));
     }
 }

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using Recommender.Benchmarks;
 
 // dotnet run -c Release --project Recommender.Benchmarks -- <mode>
-//   (BenchmarkDotNet)  --filter '*Scan*' | '*FoldIn*' | '*Training*'   (add --job short for quick runs)
+//   (BenchmarkDotNet)  --filter '*Scan*' | '*FoldIn*' | '*Training*' | '*Filter*'   (add --job short for quick runs)
 //   foldin-latency [--calls 100000]      p50/p99 of single FoldIn.User calls
 //   train [--runs 3]                     full ALS on ML-100K, median of the runs
 //   scan-check [--items 100000]          exactness of the quantised scans against the exact one

@@ -38,7 +38,13 @@ internal sealed class FilterParser
 
     private Token Peek => _tokens[_at];
 
-    private Token Next() => _tokens[_at++];
+    /// <summary>Takes the token; the End token stays (so a parse error past the end still reads it).</summary>
+    private Token Next()
+    {
+        var token = _tokens[_at];
+        if (token.Kind != TokenKind.End) _at++;
+        return token;
+    }
 
     private static bool Is(Token token, string keyword) => token.Kind == TokenKind.Name && token.Value.Equals(keyword, StringComparison.OrdinalIgnoreCase);
 
@@ -158,8 +164,10 @@ internal sealed class FilterParser
             Next();
             return left is PropertyOperand p ? new ItemExists(p.Name) : new ConstantExists(left);
         }
-        // A bare operand is a boolean test: onSale means onSale = true.
-        if (left is LiteralOperand { Value.Kind: not PropertyKind.Boolean } or NowOperand)
+        // A bare operand is a boolean test: onSale means onSale = true. Not followed by what ends a
+        // condition ("price 10"), the operator is what is missing, not an AND.
+        var ends = token.Kind is TokenKind.End or TokenKind.RParen || Is(token, "AND") || Is(token, "OR");
+        if (!ends || left is LiteralOperand { Value.Kind: not PropertyKind.Boolean } or NowOperand)
             throw new FilterException(token.Position, $"expected an operator (=, !=, <, <=, >, >=, IN, HAS, EXISTS) after {Describe(start)}, found {Describe(token)}");
         var yes = new LiteralOperand(PropertyValue.Of(true), start.Position);
         return left is PropertyOperand property ? new ItemCompare(property.Name, CompareOp.Eq, yes) : new ConstantCompare(left, CompareOp.Eq, yes);

@@ -20,6 +20,7 @@ public sealed class ItemGrain(
     IStoreCommit commit,
     ItemIndex index,
     LiveModel live,
+    ILocalSiloDetails silo,
     IOptions<ModelOptions> modelOptions,
     IOptions<RecommenderOptions> options) : Grain, IItemGrain
 {
@@ -101,13 +102,40 @@ public sealed class ItemGrain(
     /// </summary>
     private async Task<ItemRecord> WriteThrough(ItemRecord record)
     {
+        var withdrawn = (record.Deleted || record.Hidden) && index.TryGet(record.ItemId, out var before) && !before.Deleted && !before.Hidden;
         record.Version++;
         await state.WriteStateAsync();
         await publisher.PublishNowAsync(record);
         await commit.WaitAsync();
         _unsaved = _unpublished = false;
+        if (withdrawn) await ReachEverySilo(record.Clone());
         return record.Clone();
     }
+
+    /// <summary>
+    /// A delete or a hide answers only once every live silo's index has it, so that no ranking asked
+    /// for after the answer — on any silo, pushed or paged — can return the item. The pub/sub message
+    /// gets there in a few ms too; this makes it a guarantee instead of a race. A silo that does not
+    /// answer within <see cref="WithdrawTimeout"/> is presumed dead (membership will say so) and gets
+    /// the change from the message or the catalogue reload when it is not.
+    /// </summary>
+    private async Task ReachEverySilo(ItemRecord record)
+    {
+        var hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+        var here = silo.SiloAddress;
+        var calls = hosts.Keys.Where(silo => !silo.Equals(here))
+            .Select(silo => GrainFactory.GetGrain<ISiloIndexGrain>(silo.ToParsableString()).Apply(record).WaitAsync(WithdrawTimeout));
+        try
+        {
+            await Task.WhenAll(calls);
+        }
+        catch (Exception) when (calls.Any())
+        {
+            // A timeout or an unreachable silo: see above. The item is withdrawn everywhere that answered.
+        }
+    }
+
+    private static readonly TimeSpan WithdrawTimeout = TimeSpan.FromSeconds(2);
 
     public Task<ItemRecord?> Get() => Task.FromResult(Exists ? Record.Clone() : null);
 

@@ -96,6 +96,7 @@ public static class RecommenderSiloExtensions
         services.AddSingleton<EventCounters>();
         services.AddHostedService(sp => sp.GetRequiredService<EventCounters>());
         services.AddSingleton<ItemIndex>();
+        services.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();
         services.AddSingleton<ItemChangePublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ItemChangePublisher>());
         services.TryAddSingleton(TimeProvider.System);

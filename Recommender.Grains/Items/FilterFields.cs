@@ -4,8 +4,9 @@ namespace Recommender.Grains.Items;
 
 /// <summary>
 /// What a filter sees of an item: its properties plus the described fields under their own names —
-/// <c>itemId</c>, <c>title</c>, <c>categories</c> (a list) and <c>createdAt</c> (a timestamp).
-/// Those names are reserved: an item's properties cannot use them.
+/// <c>itemId</c>, <c>categories</c> (a list) and <c>createdAt</c> (a timestamp). Those names and
+/// <c>title</c> are reserved: an item's properties cannot use them. The title is not filterable: a
+/// posting per distinct title cost ~100 B per item (as many postings as items) for a filter nobody needs.
 /// </summary>
 public static class FilterFields
 {
@@ -17,11 +18,10 @@ public static class FilterFields
     {
         var properties = PropertyBag.FromJson(record.Properties);
         return PropertyBag.From(properties.Append(new("itemId", PropertyValue.Of(record.ItemId)))
-            .Append(new("title", PropertyValue.Of(record.Title)))
             .Append(new("categories", PropertyValue.Of(record.Categories)))
             .Append(new("createdAt", PropertyValue.Timestamp(record.CreatedAt))));
     }
 
     public static bool SameDescription(ItemRecord a, ItemRecord b) =>
-        a.Title == b.Title && a.CreatedAt == b.CreatedAt && a.Properties == b.Properties && a.Categories.AsSpan().SequenceEqual(b.Categories);
+        a.CreatedAt == b.CreatedAt && a.Properties == b.Properties && a.Categories.AsSpan().SequenceEqual(b.Categories);
 }

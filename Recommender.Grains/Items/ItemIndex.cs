@@ -69,7 +69,8 @@ public sealed class ItemIndex
             if (slot == _count) Volatile.Write(ref _count, slot + 1);
             Block(slot, record.Deleted || record.Hidden);
             // Counter updates (most changes) leave the described part alone: the columns move only when it changed.
-            if (current is null || !FilterFields.SameDescription(current, record)) Columns.Set(slot, FilterFields.Of(record));
+            if (current is null || !FilterFields.SameDescription(current, record))
+                Columns.Replace(slot, current is null ? null : FilterFields.Of(current), FilterFields.Of(record));
             if (record.IsTimed ? _timedSet.Add(slot) : _timedSet.Remove(slot)) Volatile.Write(ref _timed, [.. _timedSet]);
             Interlocked.Increment(ref _changes);
         }

@@ -61,6 +61,32 @@ public sealed class PropertyColumns
         }
     }
 
+    /// <summary>
+    /// Replaces the slot's values <paramref name="before"/> (exactly what it holds now: null for none)
+    /// with <paramref name="now"/>, without keeping either: for a caller that holds every slot's
+    /// values itself (the item index keeps the records), so they are not held twice — at 1M items the
+    /// kept copies cost ~1 GB of RSS (measured with the synthetic catalogue).
+    /// </summary>
+    public void Replace(int slot, IReadOnlyDictionary<string, PropertyValue>? before, IReadOnlyDictionary<string, PropertyValue> now)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(slot);
+        ArgumentNullException.ThrowIfNull(now);
+        lock (_write)
+        {
+            if (slot >= _slots) Volatile.Write(ref _slots, slot + 1);
+            foreach (var (name, value) in now)
+            {
+                PropertyValue? old = null;
+                before?.TryGetValue(name, out old);
+                _columns.GetOrAdd(name, _ => new PropertyColumn()).Replace(slot, old, value, _slots);
+            }
+            if (before is not null)
+                foreach (var (name, value) in before)
+                    if (!now.ContainsKey(name)) _columns[name].Replace(slot, value, null, _slots);
+            Interlocked.Increment(ref _version);
+        }
+    }
+
     /// <summary>The slot has no properties (matches only filters true for an item without any).</summary>
     public void Clear(int slot)
     {

@@ -88,6 +88,8 @@ public sealed class SyntheticCatalog(
                 // Zipf-like popularity so the popular fallback has an order: ln(1/(i+1)).
                 PopularityLog = -Math.Log(i + 1),
                 HasMetadata = true,
+                // Two properties for filtered benchmarks: bucket = i mod 100 (a filter on one bucket keeps 1 %), even (50 %).
+                Properties = $"{{\"bucket\":{i % 100},\"even\":{(i % 2 == 0 ? "true" : "false")}}}",
                 // Version 0: the record of an item grain (created by a first event) replaces it.
                 Version = 0,
             };

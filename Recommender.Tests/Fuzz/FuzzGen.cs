@@ -171,4 +171,24 @@ public static class FuzzGen
 
     public static Gen<string?> Maybe(Gen<string> gen, int percent = 70) =>
         Gen.Select(Gen.Int[0, 99], gen, (dice, v) => dice < percent ? v : null);
+
+    private static readonly string[] Filters =
+    [
+        "price < 50", "region = 'EU' AND price <= 20.5", "NOT onSale", "tags HAS ANY ('a', 'b')", "tags HAS ALL $t",
+        "brand IN ('x', \"y\") OR (price > 3 AND NOT region != 'US')", "createdAt > now - 30d", "region = user.region",
+        "categories = 'Drama'", "itemId NOT IN ('fz-item-1')", "price EXISTS", "price < $max",
+    ];
+
+    /// <summary>Filter expressions: valid ones, valid ones with a character inserted, deleted or replaced, random text, deep nesting, long text.</summary>
+    public static readonly Gen<string> FilterToken = Gen.Frequency(
+        (3, Gen.OneOf(Filters)),
+        (4, Gen.Select(Gen.OneOf(Filters), Gen.Int[0, 60], Gen.Char["()'\"$.=<>!, \\aINOTDRHSYxz019-"], Gen.Int[0, 2], (f, at, c, op) =>
+        {
+            at = Math.Min(at, f.Length);
+            return op switch { 0 => f.Insert(at, c.ToString()), 1 => at < f.Length ? f.Remove(at, 1) : f, _ => at < f.Length ? f.Remove(at, 1).Insert(at, c.ToString()) : f + c };
+        })),
+        (2, Gen.String[Gen.Char["()'\"$.=<>!, aINOTDRHSYxz0129-"], 0, 60]),
+        (1, Gen.Int[30, 3_000].Select(n => new string('(', n) + "price < 1" + new string(')', n))),
+        (1, Gen.Int[1, 2_000].Select(n => string.Concat(Enumerable.Repeat("NOT ", n)) + "x")),
+        (1, Gen.Int[4_000, 4_200].Select(n => "x = '" + new string('a', n) + "'")));
 }

@@ -323,3 +323,50 @@ public sealed class PromotionTests(PromotionServerFixture fixture) : IClassFixtu
         }
     }
 }
+
+/// <summary>The arithmetic behind the API tests: where a promotion's places fall, and what a boost does to scores of any sign and scale.</summary>
+public sealed class PromotionArithmeticTests
+{
+    [Theory]
+    [InlineData(2, 10, null, 10, new[] { 2, 7 })]
+    [InlineData(2, 10, new[] { 2, 6 }, 10, new[] { 1, 5 })]
+    [InlineData(2, 10, new[] { 2, 6 }, 20, new[] { 1, 5, 11, 15 })]
+    [InlineData(2, 10, null, 5, new[] { 2 })]
+    [InlineData(2, 10, null, 2, new int[0])]
+    [InlineData(2, 10, new[] { 6, 8 }, 5, new int[0])]
+    [InlineData(1, 10, null, 10, new[] { 5 })]
+    [InlineData(1, 3, null, 10, new[] { 1, 4, 7 })]
+    public void Places_follow_the_share_and_the_positions(int slots, int per, int[]? positions, int k, int[] expected) =>
+        Assert.Equal(expected, Recommender.Grains.Ranking.Promotions.Places(slots, per, positions, k));
+
+    [Fact]
+    public void A_boost_favours_matching_items_of_either_sign_and_keeps_their_order()
+    {
+        var matched = new ulong[1];
+        foreach (var slot in new[] { 0, 1, 2 }) Recommender.Learning.BitSet.Set(matched, slot);
+        var boost = new Recommender.Grains.Ranking.BoostSet([new(matched, 2f, 0f)]);
+        Assert.Equal(2f, boost.Apply(0, 1f));
+        Assert.Equal(-0.5f, boost.Apply(1, -1f)); // up, not down to −2
+        Assert.Equal(0.3f, boost.Apply(3, 0.3f)); // not matched
+        var scores = new[] { -3f, -1f, 0.5f, 0.4f };
+        boost.Apply(scores, new ulong[1]);
+        Assert.True(scores[0] < scores[1] && scores[1] < scores[2]);
+        Assert.Equal(0.4f, scores[3]);
+
+        var shifted = new Recommender.Grains.Ranking.BoostSet([new(matched, 1f, 0.1f)]);
+        Assert.Equal(5f + 0.1f * 50f, shifted.Apply(0, 5f, scale: 50f), 4);
+        Assert.Equal(50f, Recommender.Grains.Ranking.BoostSet.ScaleOf([3f, -50f, 10f], new ulong[1]));
+    }
+
+    [Fact]
+    public void A_boosted_item_enters_the_ALS_top_from_below()
+    {
+        // Four items of 2 factors, x = (1, 0): scores 4, 3, 2, −1. Item 3 boosted by +1.2 × the scale (4) → 3.8.
+        float[] vectors = [4, 0, 3, 0, 2, 0, -1, 0];
+        var matched = new ulong[1];
+        Recommender.Learning.BitSet.Set(matched, 3);
+        var boost = new Recommender.Grains.Ranking.BoostSet([new(matched, 1f, 1.2f)]);
+        var top = boost.AlsTop(vectors, 2, [1f, 0f], 2, new ulong[1], 4);
+        Assert.Equal(new[] { 0, 3 }, top.Select(t => t.Index));
+    }
+}

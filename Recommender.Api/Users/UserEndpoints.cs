@@ -15,6 +15,10 @@ public static class UserEndpoints
             .WithSummary("The user's top-k items")
             .WithDescription("Excludes items the user interacted with and items that may not be served (deleted, hidden, outside their availability window); `category` filters, `filter` is an expression (docs/FILTERS.md) and `filterName` a stored one, `param.<name>` binds a $parameter, `exclude` is a comma-separated list of item ids, `explain` adds a reason per item.")
             .Produces<Ranking>().ProducesValidationProblem();
+        group.MapGet("/recommendations/next", GetNext)
+            .WithSummary("The next k items of a list served earlier (same query, no item repeated)")
+            .WithDescription("`recommendationId` is the id of an earlier answer (kept in memory by the user's grain: the last 32 lists, 30 minutes after their last page); an unknown or expired id is a 404. The answer carries the same id; an exhausted list answers no items.")
+            .Produces<Ranking>().ProducesProblem(404).ProducesValidationProblem();
         group.MapGet("/", GetProfile).WithSummary("Counts per event type, top categories and recent interactions")
             .Produces<ProfileResponse>().ProducesProblem(404).ProducesValidationProblem();
         group.MapPut("/properties", PutProperties).WithSummary("Replace the user's properties (a JSON object of named values)")
@@ -29,24 +33,46 @@ public static class UserEndpoints
     }
 
     public static async Task<IResult> GetRecommendations(string userId, IGrainFactory grains, HttpRequest request,
-        string? k, string? category, string? exclude, string? explain)
+        string? k, string? category, string? exclude, string? explain, string? offset, string? rotation, string? rules)
     {
         var errors = new ValidationErrors();
         errors.Id("userId", userId);
         var size = QueryValues.Int(k, "k", 10, 1, MaxK, errors);
         var withReasons = QueryValues.Bool(explain, "explain", true, errors);
+        var skip = QueryValues.Int(offset, "offset", 0, 0, MaxOffset, errors);
+        bool? rotate = rotation is null ? null : QueryValues.Bool(rotation, "rotation", false, errors);
+        var applyRules = QueryValues.Bool(rules, "rules", true, errors);
         if (category is { Length: > 128 }) errors.Add("category", "category must be at most 128 characters.");
         var excluded = string.IsNullOrWhiteSpace(exclude) ? [] : exclude.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (excluded.Length > 1000) errors.Add("exclude", "exclude lists at most 1000 item ids.");
         else foreach (var id in excluded) if (!errors.Id("exclude", id)) break;
-        var rules = Filters.FilterQuery.Read(request.Query, errors);
+        var filters = Filters.FilterQuery.Read(request.Query, errors);
         if (errors.Any) return errors.ToResult();
 
-        var ranking = await grains.GetGrain<IUserGrain>(userId).Recommend(rules.ApplyTo(new RecommendQuery
+        var ranking = await grains.GetGrain<IUserGrain>(userId).Recommend(filters.ApplyTo(new RecommendQuery
         {
             K = size, Category = string.IsNullOrWhiteSpace(category) ? null : category, Exclude = excluded, Explain = withReasons,
+            Offset = skip, Rotation = rotate, ApplyRules = applyRules,
         }));
         return TypedResults.Ok(ranking);
+    }
+
+    public const int MaxOffset = 1000;
+
+    private static async Task<IResult> GetNext(string userId, IGrainFactory grains, string? recommendationId, string? k)
+    {
+        var errors = new ValidationErrors();
+        errors.Id("userId", userId);
+        var size = QueryValues.Int(k, "k", 10, 1, MaxK, errors);
+        if (string.IsNullOrEmpty(recommendationId)) errors.Add("recommendationId", "recommendationId is required: the id of an earlier recommendations answer.");
+        else if (recommendationId.Length > 64 || !recommendationId.All(char.IsAsciiLetterOrDigit)) errors.Add("recommendationId", "recommendationId is the id an earlier answer carried (letters and digits).");
+        if (errors.Any) return errors.ToResult();
+        var ranking = await grains.GetGrain<IUserGrain>(userId).Next(recommendationId!, size);
+        return ranking is null
+            ? TypedResults.Problem(statusCode: 404, title: "Unknown recommendationId.",
+                detail: $"recommendationId '{recommendationId}' is not known for user '{userId}': it expired (30 minutes after its last page), was one of more than 32 newer lists, or the user's grain was deactivated. Ask for new recommendations.",
+                extensions: new Dictionary<string, object?> { ["field"] = "recommendationId" })
+            : TypedResults.Ok(ranking);
     }
 
     private static async Task<IResult> GetProfile(string userId, IGrainFactory grains)

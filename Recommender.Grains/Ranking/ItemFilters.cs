@@ -72,6 +72,32 @@ public sealed class ItemFilters(ItemIndex index, RuleStore rules)
         }
     }
 
+    /// <summary>
+    /// The slots below <paramref name="count"/> that a rule's filter (a promotion's, a boost's) keeps,
+    /// read-only (it may be the cached evaluation), bound to the user's properties and the time. Null
+    /// when it cannot be evaluated now — its stored filter was deleted or needs a $parameter, which a
+    /// rule has no request to take from: the rule is then skipped, the request is not failed for it.
+    /// </summary>
+    public ulong[]? Matching(string? text, string? filterName, int count, UserTaste taste, long nowMs)
+    {
+        if (filterName is not null)
+        {
+            if (!rules.TryGetFilter(filterName, out var stored)) return null;
+            text = stored.Expression;
+        }
+        if (text is null) return null;
+        try
+        {
+            var filter = Parse(text, "filter");
+            if (filter.Parameters.Count > 0) return null;
+            return Matched(filter, count, new FilterBinding { Parameters = PropertyBag.Empty, User = taste.UserProperties, NowMs = nowMs });
+        }
+        catch (RuleException)
+        {
+            return null;
+        }
+    }
+
     private ulong[] Matched(Filter filter, int count, FilterBinding binding)
     {
         var independent = filter.Parameters.Count == 0 && filter.UserProperties.Count == 0 && !filter.UsesNow;

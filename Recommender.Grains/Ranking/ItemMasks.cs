@@ -27,6 +27,9 @@ public sealed class ItemMasks(ItemIndex index, ItemFilters filters, TimeProvider
             for (var slot = 0; slot < count && slot < records.Length; slot++)
                 if (records[slot] is not { } record || !record.Categories.Contains(category, StringComparer.OrdinalIgnoreCase)) BitSet.Set(excluded, slot);
         }
+        // A list restricted to some slots (a promotion's candidates): everything outside them is excluded.
+        if (query.Within is { } within)
+            for (var w = 0; w < excluded.Length; w++) excluded[w] |= w < within.Length ? ~within[w] : ulong.MaxValue;
         return excluded;
     }
 

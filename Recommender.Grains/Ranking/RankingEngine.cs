@@ -16,7 +16,7 @@ namespace Recommender.Grains.Ranking;
 /// weight, normalised by the user's total positive weight — so dislikes push whole categories down.
 /// Items the user interacted with, excluded items and other categories (when filtered) never appear.
 /// </summary>
-public sealed class RankingEngine(ItemIndex index, LiveModel live, ItemMasks masks)
+public sealed class RankingEngine(ItemIndex index, LiveModel live, ItemMasks masks, Boosts boosts)
 {
     /// <summary>β: how much popularity counts for a personal ranking.</summary>
     public const float PopularityBlend = 0.3f;
@@ -48,7 +48,9 @@ public sealed class RankingEngine(ItemIndex index, LiveModel live, ItemMasks mas
         // thread: concurrent requests already occupy the cores, splitting one scan lost at every size measured,
         // and Parallel.For inside a grain turn runs on the activation's single-threaded scheduler (measured over
         // HTTP at 100k items: p50 134 ms instead of 4 ms).
-        var top = snapshot.Quantized is { } quantized
+        var boost = boosts.For(taste, query, count);
+        var top = boost is not null ? boost.AlsTop(snapshot.Vectors, k, x, candidates, excluded, count)
+            : snapshot.Quantized is { } quantized
             ? QuantizedTopK.Search(quantized, snapshot.Vectors, x, candidates, excluded, filter, rows: count, parallel: false)
             : TopK.Search(snapshot.Vectors.AsSpan(0, count * k), k, x, candidates, filter, excluded, parallel: false);
         if (disliked.Count > 0) top = PushDownNeighbours(top, disliked, snapshot, query.K);
@@ -100,6 +102,7 @@ public sealed class RankingEngine(ItemIndex index, LiveModel live, ItemMasks mas
             if (blend.Content > 0f) AddContent(taste, curve, snapshot.Settings.ContentSaturation, content, count);
             var popularity = blend.Popularity > 0f ? index.PopularityScores() : [];
             HybridScorer.Blend(blend, useAls ? als : default, itemItem, content, popularity.AsSpan(0, Math.Min(count, popularity.Length)), excluded, blended, covers);
+            boosts.For(taste, query, count)?.Apply(blended, excluded); // the blend is normalised: scale 1
 
             var disliked = DislikedSlots(taste, count);
             var candidates = disliked.Count == 0 ? query.K : 3 * query.K + 20;
@@ -219,6 +222,7 @@ public sealed class RankingEngine(ItemIndex index, LiveModel live, ItemMasks mas
     {
         popularity ??= PopularityPercentiles();
         var excluded = masks.Excluded(taste, query, index.Count);
+        if (boosts.For(taste, query, index.Count) is { } boost) return BoostedPopular(boost, query, popularity, excluded);
         var result = new List<RankedItem>(query.K);
         foreach (var slot in index.PopularSlots())
         {
@@ -231,6 +235,22 @@ public sealed class RankingEngine(ItemIndex index, LiveModel live, ItemMasks mas
         return [.. result];
     }
 
+    /// <summary>Popularity with boosts: every servable slot's boosted percentile competes (the popular order alone no longer decides).</summary>
+    private RankedItem[] BoostedPopular(BoostSet boost, RecommendQuery query, float[] popularity, ulong[] excluded)
+    {
+        var top = new TopList(query.K);
+        foreach (var slot in index.PopularSlots())
+            if (slot < popularity.Length && index.At(slot) is not null && !BitSet.Contains(excluded, slot)) top.Offer(slot, boost.Apply(slot, popularity[slot]));
+        var ranked = top.Sorted();
+        var items = new RankedItem[ranked.Length];
+        for (var r = 0; r < ranked.Length; r++)
+        {
+            var record = index.At(ranked[r].Slot)!;
+            items[r] = ToRanked(record, r + 1, ranked[r].Score, query.Explain ? PopularReason(record, query.Category) : null);
+        }
+        return items;
+    }
+
     private RankedItem[] Personal(UserTaste taste, RecommendQuery query, float[] popularity)
     {
         var excluded = masks.Excluded(taste, query, Math.Min(index.Count, popularity.Length));
@@ -238,6 +258,7 @@ public sealed class RankingEngine(ItemIndex index, LiveModel live, ItemMasks mas
         var totalWeight = taste.CategoryWeights.Values.Where(w => w > 0).Sum();
         if (totalWeight <= 0) totalWeight = 1;
         var top = new TopList(query.K);
+        var boost = boosts.For(taste, query, Math.Min(index.Count, popularity.Length));
         var records = index.Records;
         for (var slot = 0; slot < records.Length && slot < popularity.Length; slot++)
         {
@@ -246,7 +267,8 @@ public sealed class RankingEngine(ItemIndex index, LiveModel live, ItemMasks mas
             var affinity = 0f;
             foreach (var category in record.Categories) affinity += taste.CategoryWeights.GetValueOrDefault(category);
             if (record.Categories.Length > 0) affinity /= record.Categories.Length * totalWeight;
-            top.Offer(slot, (1 - PopularityBlend) * affinity + PopularityBlend * popularity[slot]);
+            var score = (1 - PopularityBlend) * affinity + PopularityBlend * popularity[slot];
+            top.Offer(slot, boost is null ? score : boost.Apply(slot, score));
         }
         var explainer = query.Explain ? new Explainer(taste, index) : null;
         var ranked = top.Sorted();

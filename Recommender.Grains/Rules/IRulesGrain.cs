@@ -6,4 +6,12 @@ public interface IRulesGrain : IGrainWithIntegerKey
     Task PutFilter(FilterDefinition filter);
     Task<bool> DeleteFilter(string name);
     Task<FilterDefinition[]> Filters();
+
+    Task PutPromotion(PromotionDefinition promotion);
+    Task<bool> DeletePromotion(string name);
+    Task<PromotionDefinition[]> Promotions();
+
+    Task PutBoost(BoostDefinition boost);
+    Task<bool> DeleteBoost(string name);
+    Task<BoostDefinition[]> Boosts();
 }

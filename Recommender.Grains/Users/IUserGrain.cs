@@ -11,6 +11,13 @@ public interface IUserGrain : IGrainWithStringKey
 
     Task<Ranking> Recommend(RecommendQuery query);
 
+    /// <summary>
+    /// The next <paramref name="k"/> items of a list this grain served (<see cref="Ranking.RecommendationId"/>),
+    /// under its query and without any item already served under that id; null when the id is
+    /// unknown or expired (<see cref="ServedLists"/>).
+    /// </summary>
+    Task<Ranking?> Next(string recommendationId, int k);
+
     /// <summary>The profile, or null for a user never seen.</summary>
     Task<UserProfile?> GetProfile();
 

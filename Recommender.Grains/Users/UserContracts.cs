@@ -18,6 +18,20 @@ public sealed record RecommendQuery
     [Id(5)] public string? FilterName { get; init; }
     /// <summary>The filters' $parameters as canonical properties JSON (<see cref="Recommender.Rules.PropertyBag.ToJson"/>).</summary>
     [Id(6)] public string? Parameters { get; init; }
+    /// <summary>Ranks <see cref="K"/> + Offset and returns the items after the first Offset (simple paging, 0–1000).</summary>
+    [Id(7)] public int Offset { get; init; }
+    // Id 8: unused (a continued list is asked for by IUserGrain.Next, not by a query field).
+    /// <summary>Push items this user was served within the rotation window after all others; null: the configured default.</summary>
+    [Id(9)] public bool? Rotation { get; init; }
+    // Id 10: reserved (new-item exploration).
+    /// <summary>False turns the stored promotions and boosts off for this request (A/B comparisons, tests).</summary>
+    [Id(11)] public bool ApplyRules { get; init; } = true;
+
+    /// <summary>
+    /// Set inside a silo only, never sent (no [Id]): the slots a list may take its items from (a
+    /// promotion's matching items); every other slot is excluded by <see cref="Recommender.Grains.Ranking.ItemMasks"/>.
+    /// </summary>
+    [field: NonSerialized] internal ulong[]? Within { get; init; }
 
     /// <summary>The query has a filter of its own (an inline one or a stored one).</summary>
     public bool IsFiltered => Filter is not null || FilterName is not null;
@@ -32,6 +46,9 @@ public sealed record RankedItem
     [Id(3)] public string[] Categories { get; init; } = [];
     [Id(4)] public float Score { get; init; }
     [Id(5)] public string? Reason { get; init; }
+    /// <summary>The promotion that placed this item (its <see cref="Reason"/> is then "promoted"); null for an organic item.</summary>
+    [Id(6)] public string? Promotion { get; init; }
+    // Id 7: reserved (IsNew, new-item exploration).
 }
 
 [GenerateSerializer, Alias("reco.Ranking"), Immutable]
@@ -43,6 +60,8 @@ public sealed record Ranking
     [Id(2)] public string Strategy { get; init; } = "popular";
     [Id(3)] public DateTimeOffset ComputedAt { get; init; }
     [Id(4)] public RankedItem[] Items { get; init; } = [];
+    /// <summary>Names this list: GET …/recommendations/next?recommendationId= continues it without repeats (IUserGrain.Next).</summary>
+    [Id(5)] public string? RecommendationId { get; init; }
 }
 
 [GenerateSerializer, Alias("reco.UserProfile"), Immutable]

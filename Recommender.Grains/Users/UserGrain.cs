@@ -23,12 +23,15 @@ public sealed class UserGrain(
     EventLog log,
     EventCounters counters,
     ItemIndex index,
-    RankingEngine ranking,
+    ListComposer lists,
     LiveModel live,
     IOptions<EvidenceOptions> evidence,
     IOptions<ModelOptions> modelOptions,
-    IOptions<RecommenderOptions> options) : Grain, IUserGrain
+    IOptions<RecommenderOptions> options,
+    IOptions<RotationOptions> rotation) : Grain, IUserGrain
 {
+    private readonly RotationOptions _rotation = rotation.Value;
+    private ServedLists? _served;
     private readonly RecommenderOptions _options = options.Value;
     private readonly ModelOptions _model = modelOptions.Value;
     private readonly EvidenceOptions _evidence = evidence.Value;
@@ -166,18 +169,45 @@ public sealed class UserGrain(
     {
         var start = Stopwatch.GetTimestamp();
         EnsureFitted();
-        var (items, strategy) = ranking.Rank(Taste(), query);
+        var (items, strategy) = Compose(query);
         RecommenderMetrics.Recommended(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         if (query.Exclude.Length == 0 && query.Category is null && !query.IsFiltered)
             State.LastRanking = Array.ConvertAll(items, i => i.ItemId);
-        return Task.FromResult(new Ranking
-        {
-            UserId = UserId,
-            ModelVersion = State.ModelVersion,
-            Strategy = strategy,
-            ComputedAt = DateTimeOffset.UtcNow,
-            Items = items,
-        });
+        return Task.FromResult(Answer(items, strategy, Served.Open(query, items, DateTimeOffset.UtcNow)));
+    }
+
+    public Task<Ranking?> Next(string recommendationId, int k)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (Served.Find(recommendationId, now) is not { } list) return Task.FromResult<Ranking?>(null);
+        EnsureFitted();
+        var served = list.Served.Count;
+        var (items, strategy) = served >= ServedLists.MaxServedPerList
+            ? ([], "personal")
+            : Compose(list.Query with { K = k, Offset = 0, Exclude = [.. list.Query.Exclude, .. list.Served] });
+        items = Array.ConvertAll(items, i => i with { Rank = served + i.Rank });
+        Served.Serve(list, items, now);
+        return Task.FromResult<Ranking?>(Answer(items, strategy, list.Id));
+    }
+
+    private Ranking Answer(RankedItem[] items, string strategy, string recommendationId) => new()
+    {
+        UserId = UserId,
+        ModelVersion = State.ModelVersion,
+        Strategy = strategy,
+        ComputedAt = DateTimeOffset.UtcNow,
+        Items = items,
+        RecommendationId = recommendationId,
+    };
+
+    private ServedLists Served => _served ??= new ServedLists(_rotation.MaxServedItems);
+
+    /// <summary>A list with the stored promotions, and with rotation when the query (or the configuration) asks for it.</summary>
+    private (RankedItem[] Items, string Strategy) Compose(RecommendQuery query)
+    {
+        var rotate = query.Rotation ?? _rotation.Enabled;
+        var pushDown = rotate && _served is { } served ? served.RecentlyServed(DateTimeOffset.UtcNow, _rotation.Window) : [];
+        return lists.Compose(Taste(), query, pushDown);
     }
 
     public Task<RankingChange> Watch(IRankingObserver observer, int k)
@@ -197,7 +227,8 @@ public sealed class UserGrain(
     private RankingChange RankFor(int k, InteractionEvent? cause)
     {
         EnsureFitted();
-        var (items, strategy) = ranking.Rank(Taste(), new RecommendQuery { K = k });
+        // Promotions and boosts hold on pushes too; rotation does not (a push follows an event, not a request for more).
+        var (items, strategy) = lists.Compose(Taste(), new RecommendQuery { K = k }, []);
         var ids = Array.ConvertAll(items, i => i.ItemId);
         var diff = RankingDiff.Between(_lastPushed, ids);
         _lastPushed = ids;

@@ -18,6 +18,7 @@ using Recommender.Grains.Model;
 using Recommender.Grains.Ranking;
 using Recommender.Grains.Rules;
 using Recommender.Grains.Storage;
+using Recommender.Grains.Users;
 using Recommender.Silo.Demo;
 using Recommender.Silo.Storage;
 using StackExchange.Redis;
@@ -85,6 +86,7 @@ public static class RecommenderSiloExtensions
         services.AddOptions<EvidenceOptions>().BindConfiguration($"{RecommenderOptions.Section}:Evidence");
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section);
+        services.AddOptions<RotationOptions>().BindConfiguration(RotationOptions.Section);
 
         services.AddSingleton<IConnectionMultiplexer>(sp => RedisConnection.Connect(
             redisConnectionString,
@@ -104,7 +106,10 @@ public static class RecommenderSiloExtensions
         services.AddHostedService<RuleStoreSync>();
         services.AddSingleton<ItemFilters>();
         services.AddSingleton<ItemMasks>();
+        services.AddSingleton<Boosts>();
         services.AddSingleton<RankingEngine>();
+        services.AddSingleton<Promotions>();
+        services.AddSingleton<ListComposer>();
         services.AddSingleton<SimilarItems>();
         services.AddSingleton<LiveModel>();
         services.AddSingleton<ModelStore>();

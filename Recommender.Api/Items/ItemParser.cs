@@ -63,8 +63,13 @@ public static class ItemParser
         }
         var before = errors.Total;
         foreach (var field in element.EnumerateObject())
-            if (field.Name is not ("title" or "categories" or "properties" or "hidden" or "availableFrom" or "expiresAt"))
-                errors.Add(field.Name, $"{field.Name} is not a field of an item (title, categories, properties, hidden, availableFrom, expiresAt).");
+        {
+            string name;
+            try { name = field.Name; }
+            catch (InvalidOperationException) { errors.Add("body", "A field name must be valid UTF-8 text."); continue; }
+            if (name is not ("title" or "categories" or "properties" or "hidden" or "availableFrom" or "expiresAt"))
+                errors.Add(name, $"{name} is not a field of an item (title, categories, properties, hidden, availableFrom, expiresAt).");
+        }
         foreach (var name in new[] { "title", "categories", "hidden" })
             if (element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Null) errors.Add(name, $"{name} cannot be removed.");
         var title = Title(element, "", errors, required: false);
@@ -74,7 +79,7 @@ public static class ItemParser
         {
             // Checked here for names and values; the limits on the merged whole are the grain's to check.
             if (PropertyBag.MergePatch(PropertyBag.Empty, patch, "properties", errors.Add) is not null
-                && Unreserved(patch.EnumerateObject().Select(p => p.Name), "", errors)) propertiesPatch = patch.GetRawText();
+                && Unreserved(patch.EnumerateObject().Select(p => p.Name), "", errors)) propertiesPatch = patch.GetRawText(); // names valid: MergePatch read them
         }
         var hidden = Bool(element, "hidden", "", errors);
         var from = Clearable(element, "availableFrom", errors);

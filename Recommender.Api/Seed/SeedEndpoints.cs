@@ -73,7 +73,11 @@ public static class SeedEndpoints
         if (root.TryGetProperty("params", out var bound) && bound.ValueKind != JsonValueKind.Null)
         {
             if (bound.ValueKind != JsonValueKind.Object) errors.Add("params", "params must be a JSON object of named values.");
-            else foreach (var p in bound.EnumerateObject()) parameters.Add((p.Name, p.Value.GetRawText()));
+            else foreach (var p in bound.EnumerateObject())
+            {
+                try { parameters.Add((p.Name, p.Value.GetRawText())); }
+                catch (InvalidOperationException) { errors.Add("params", "params must be valid UTF-8 text."); break; }
+            }
         }
         var rules = Filters.FilterQuery.Read(filter, filterName, parameters, errors);
         if (errors.Any) return errors.ToResult();

@@ -51,17 +51,30 @@ public sealed partial class PropertyBag : IReadOnlyDictionary<string, PropertyVa
         var ok = true;
         foreach (var property in element.EnumerateObject())
         {
-            var field = $"{prefix}.{property.Name}";
-            if (!IsValidName(property.Name))
+            if (Text(() => property.Name) is not { } name)
+            {
+                error(prefix, "A property name must be valid UTF-8 text.");
+                ok = false;
+                continue;
+            }
+            var field = $"{prefix}.{name}";
+            if (!IsValidName(name))
             {
                 error(field, $"A property name is 1–{MaxNameLength} characters: a letter or '_', then letters, digits or '_'.");
                 ok = false;
                 continue;
             }
-            if (ParseValue(property.Value, field, error) is { } value) values[property.Name] = value;
+            if (ParseValue(property.Value, field, error) is { } value) values[name] = value;
             else ok = false;
         }
         return ok ? Checked(new PropertyBag(values), prefix, error) : null;
+    }
+
+    /// <summary>A name or string of the document, or null when its bytes are not valid UTF-8 (or an escaped lone surrogate).</summary>
+    private static string? Text(Func<string?> read)
+    {
+        try { return read(); }
+        catch (InvalidOperationException) { return null; }
     }
 
     /// <summary>RFC 7396 JSON Merge Patch: a name with null is removed, any other value replaces (objects are not merged deeper: values are flat).</summary>
@@ -76,14 +89,20 @@ public sealed partial class PropertyBag : IReadOnlyDictionary<string, PropertyVa
         var ok = true;
         foreach (var property in patch.EnumerateObject())
         {
-            var field = $"{prefix}.{property.Name}";
-            if (!IsValidName(property.Name))
+            if (Text(() => property.Name) is not { } name)
+            {
+                error(prefix, "A property name must be valid UTF-8 text.");
+                ok = false;
+                continue;
+            }
+            var field = $"{prefix}.{name}";
+            if (!IsValidName(name))
             {
                 error(field, $"A property name is 1–{MaxNameLength} characters: a letter or '_', then letters, digits or '_'.");
                 ok = false;
             }
-            else if (property.Value.ValueKind == JsonValueKind.Null) values.Remove(property.Name);
-            else if (ParseValue(property.Value, field, error) is { } value) values[property.Name] = value;
+            else if (property.Value.ValueKind == JsonValueKind.Null) values.Remove(name);
+            else if (ParseValue(property.Value, field, error) is { } value) values[name] = value;
             else ok = false;
         }
         return ok ? Checked(new PropertyBag(values), prefix, error) : null;
@@ -115,7 +134,11 @@ public sealed partial class PropertyBag : IReadOnlyDictionary<string, PropertyVa
                 error(field, "A number must be finite.");
                 return null;
             case JsonValueKind.String:
-                var text = value.GetString()!;
+                if (Text(value.GetString) is not { } text)
+                {
+                    error(field, "A string must be valid UTF-8 text.");
+                    return null;
+                }
                 if (text.Length > MaxStringLength || text.Any(char.IsControl))
                 {
                     error(field, $"A string is at most {MaxStringLength} characters, without control characters.");
@@ -131,7 +154,7 @@ public sealed partial class PropertyBag : IReadOnlyDictionary<string, PropertyVa
                 var entries = new List<string>();
                 foreach (var entry in value.EnumerateArray())
                 {
-                    if (entry.ValueKind != JsonValueKind.String || entry.GetString() is not { Length: > 0 and <= 256 } s || s.Any(char.IsControl))
+                    if (entry.ValueKind != JsonValueKind.String || Text(entry.GetString) is not { Length: > 0 and <= 256 } s || s.Any(char.IsControl))
                     {
                         error(field, "A list holds strings of 1–256 characters only.");
                         return null;

@@ -306,5 +306,6 @@ public sealed class RankingEngine(ItemIndex index, LiveModel live, ItemMasks mas
         Categories = record.Categories,
         Score = score,
         Reason = reason,
+        Properties = record.Properties,
     };
 }

@@ -32,6 +32,9 @@ public sealed record RankedItem
     [Id(3)] public string[] Categories { get; init; } = [];
     [Id(4)] public float Score { get; init; }
     [Id(5)] public string? Reason { get; init; }
+    // Ids 6 and 7 are reserved (promotion, isNew).
+    /// <summary>The item's properties as canonical JSON (<see cref="Recommender.Rules.PropertyBag.ToJson"/>); null: none.</summary>
+    [Id(8)] public string? Properties { get; init; }
 }
 
 [GenerateSerializer, Alias("reco.Ranking"), Immutable]

@@ -4,16 +4,20 @@ using Recommender.Grains.Users;
 
 namespace Recommender.Api.Live;
 
-/// <summary>The wire shape of a <c>rankingChanged</c> push (and of Watch's answer).</summary>
+/// <summary>
+/// The wire shape of a <c>rankingChanged</c> push (and of Watch's answer). <c>Rules</c> names the
+/// filter it was ranked under (<see cref="WatchRules.Key"/>; null: unfiltered), so a client that
+/// changed its filter can drop a push of the old one still in flight.
+/// </summary>
 public sealed record RankingChangedMessage(
     string UserId, RankedItem[] Items, DiffMessage Diff, CauseMessage? Cause,
-    long ModelVersion, DateTimeOffset ComputedAt, long Sequence, string Strategy)
+    long ModelVersion, DateTimeOffset ComputedAt, long Sequence, string Strategy, string? Rules)
 {
     public static RankingChangedMessage From(RankingChange c) => new(
         c.UserId, c.Items,
         new DiffMessage(c.Diff.Added, c.Diff.Removed, [.. c.Diff.Moved.Select(m => new MoveMessage(m.ItemId, m.From, m.To))]),
         c.Cause is { } e ? new CauseMessage(e.Type.ToWire(), e.ItemId, e.Type == EventType.Rating || e.Value != 0f ? e.Value : null, e.EventId, e.Time) : null,
-        c.ModelVersion, c.ComputedAt, c.Sequence, c.Strategy);
+        c.ModelVersion, c.ComputedAt, c.Sequence, c.Strategy, c.Rules);
 }
 
 public sealed record DiffMessage(string[] Added, string[] Removed, MoveMessage[] Moved);

@@ -21,19 +21,28 @@ public sealed class RankingPushRelay(IGrainFactory grains, IHubContext<Recommend
 
     private readonly LiveOptions _options = options.Value;
 
-    // Pushes read _users without a lock; every change of _users, of a user's connections and of
-    // _byConnection happens under _gate, so "the last watcher left" and the user's removal are one
+    // Pushes read _watches without a lock; every change of _watches, of a watch's connections and of
+    // _byConnection happens under _gate, so "the last watcher left" and the watch's removal are one
     // step. (They were two: a Watch from another connection could join the entry in between, and
     // that watch was never renewed — the grain dropped it after its lease. Issue #11.)
-    private readonly ConcurrentDictionary<string, WatchedUser> _users = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<string>> _byConnection = new(StringComparer.Ordinal);
+    // A watch is one user under one set of rules (WatchKey): connections watching the same user with
+    // different filters are different watches, each its own group and its own subscription.
+    private readonly ConcurrentDictionary<string, Watch> _watches = new(StringComparer.Ordinal);
+    /// <summary>Connection id → user id → the key of the watch it joined (one per user and connection).</summary>
+    private readonly Dictionary<string, Dictionary<string, string>> _byConnection = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private IRankingObserver? _reference;
 
+    /// <summary>The group of the unfiltered watch of a user.</summary>
     public static string Group(string userId) => "user:" + userId;
 
-    /// <summary>Users watched through this server right now.</summary>
-    public int WatchedUsers => _users.Count;
+    /// <summary>The group of a user's watch under rules of key <paramref name="rules"/> (null: unfiltered).</summary>
+    public static string Group(string userId, string? rules) => rules is null ? Group(userId) : "user:" + userId + "|rules:" + rules;
+
+    private static string WatchKey(string userId, string? rules) => rules is null ? userId : userId + "\n" + rules;
+
+    /// <summary>Watches (a user under one set of rules) held through this server right now.</summary>
+    public int WatchedUsers => _watches.Count;
 
     private IRankingObserver Reference
     {
@@ -44,108 +53,140 @@ public sealed class RankingPushRelay(IGrainFactory grains, IHubContext<Recommend
     }
 
     /// <summary>
-    /// Adds the connection to the user's group and subscribes to the user (or renews with a larger k).
-    /// A connection watches at most <see cref="LiveOptions.MaxWatchesPerConnection"/> users: each
-    /// watched user is an active grain and a renewal per period, so one socket must not hold thousands.
+    /// Adds the connection to the group of the user's watch under <paramref name="rules"/> and
+    /// subscribes to the user (or renews with a larger k). A connection watches a user once: a second
+    /// Watch of the same user replaces its k and rules. A connection watches at most
+    /// <see cref="LiveOptions.MaxWatchesPerConnection"/> users: each watched user is an active grain
+    /// and a renewal per period, so one socket must not hold thousands.
     /// </summary>
     /// <exception cref="HubException">The connection already watches as many users as allowed.</exception>
-    public async Task<RankingChangedMessage> WatchAsync(string connectionId, string userId, int k)
+    /// <exception cref="Grains.Rules.RuleException">The rules cannot be applied (the watch is not kept).</exception>
+    public async Task<RankingChangedMessage> WatchAsync(string connectionId, string userId, int k, WatchRules? rules = null)
     {
-        WatchedUser user;
+        var ruleKey = rules?.Key;
+        var key = WatchKey(userId, ruleKey);
+        Watch watch;
         int effectiveK;
+        string? replaced;
         lock (_gate)
         {
             var watched = _byConnection.GetValueOrDefault(connectionId);
-            if (watched is null || !watched.Contains(userId))
+            if (watched is null || !watched.ContainsKey(userId))
             {
                 if (watched?.Count >= _options.MaxWatchesPerConnection)
                     throw new HubException($"A connection may watch at most {_options.MaxWatchesPerConnection} users; unwatch one first.");
-                if (watched is null) _byConnection[connectionId] = watched = new HashSet<string>(StringComparer.Ordinal);
-                watched.Add(userId);
+                if (watched is null) _byConnection[connectionId] = watched = new Dictionary<string, string>(StringComparer.Ordinal);
             }
-            user = _users.GetOrAdd(userId, _ => new WatchedUser());
-            user.Connections[connectionId] = k;
-            effectiveK = user.K;
+            replaced = watched.GetValueOrDefault(userId);
+            if (replaced == key) replaced = null;
+            watched[userId] = key;
+            watch = _watches.GetOrAdd(key, _ => new Watch(userId, rules));
+            watch.Connections[connectionId] = k;
+            effectiveK = watch.K;
         }
+        if (replaced is not null) await LeaveWatchAsync(connectionId, replaced);
         // Join the group before subscribing, so no push after the answer is missed.
-        await hub.Groups.AddToGroupAsync(connectionId, Group(userId));
-        var current = await grains.GetGrain<IUserGrain>(userId).Watch(Reference, effectiveK);
-        user.Advance(current.Sequence);
+        await hub.Groups.AddToGroupAsync(connectionId, Group(userId, ruleKey));
+        RankingChange current;
+        try
+        {
+            current = await grains.GetGrain<IUserGrain>(userId).WatchFiltered(Reference, effectiveK, rules);
+        }
+        catch (Grains.Rules.RuleException)
+        {
+            // Rules the grain cannot apply: no watch was added there; none stays here.
+            await UnwatchAsync(connectionId, userId);
+            throw;
+        }
+        watch.Advance(current.Sequence);
         return RankingChangedMessage.From(current);
     }
 
     public async Task UnwatchAsync(string connectionId, string userId)
     {
-        await hub.Groups.RemoveFromGroupAsync(connectionId, Group(userId));
-        bool last;
+        string? key;
         lock (_gate)
         {
-            if (_byConnection.TryGetValue(connectionId, out var watched) && watched.Remove(userId) && watched.Count == 0)
-                _byConnection.Remove(connectionId);
-            last = Leave(connectionId, userId);
+            if (!_byConnection.TryGetValue(connectionId, out var watched) || !watched.Remove(userId, out key)) return;
+            if (watched.Count == 0) _byConnection.Remove(connectionId);
         }
-        if (last) await UnsubscribeAsync(userId);
+        await LeaveWatchAsync(connectionId, key);
+    }
+
+    /// <summary>Takes the connection out of the watch of <paramref name="key"/> (already gone from <see cref="_byConnection"/>).</summary>
+    private async Task LeaveWatchAsync(string connectionId, string key)
+    {
+        bool last;
+        Watch? watch;
+        lock (_gate)
+        {
+            _watches.TryGetValue(key, out watch);
+            last = Leave(connectionId, key);
+        }
+        if (watch is null) return;
+        await hub.Groups.RemoveFromGroupAsync(connectionId, Group(watch.UserId, watch.Rules?.Key));
+        if (last) await UnsubscribeAsync(key, watch);
     }
 
     /// <summary>Drops every watch of a closed connection (SignalR removes it from its groups).</summary>
     public async Task ConnectionClosedAsync(string connectionId)
     {
-        var unwatched = new List<string>();
+        var unwatched = new List<(string Key, Watch Watch)>();
         lock (_gate)
         {
             if (!_byConnection.Remove(connectionId, out var watched)) return;
-            foreach (var userId in watched)
-                if (Leave(connectionId, userId)) unwatched.Add(userId);
+            foreach (var key in watched.Values)
+                if (_watches.TryGetValue(key, out var watch) && Leave(connectionId, key)) unwatched.Add((key, watch));
         }
-        foreach (var userId in unwatched)
+        foreach (var (key, watch) in unwatched)
         {
             try
             {
-                await UnsubscribeAsync(userId);
+                await UnsubscribeAsync(key, watch);
             }
             catch (Exception e)
             {
                 // The grain drops the watch after its lease anyway.
-                logger.LogWarning(e, "Unsubscribing from user {UserId} failed", userId);
+                logger.LogWarning(e, "Unsubscribing from user {UserId} failed", watch.UserId);
             }
         }
     }
 
-    /// <summary>Under <see cref="_gate"/>: removes the connection's watch; true if it was the user's last, and the user is no longer watched.</summary>
-    private bool Leave(string connectionId, string userId)
+    /// <summary>Under <see cref="_gate"/>: removes the connection from the watch; true if it was the last, and the watch is gone.</summary>
+    private bool Leave(string connectionId, string key)
     {
-        if (!_users.TryGetValue(userId, out var user) || !user.Connections.Remove(connectionId) || user.Connections.Count > 0) return false;
-        _users.TryRemove(userId, out _);
+        if (!_watches.TryGetValue(key, out var watch) || !watch.Connections.Remove(connectionId) || watch.Connections.Count > 0) return false;
+        _watches.TryRemove(key, out _);
         return true;
     }
 
-    private async Task UnsubscribeAsync(string userId)
+    private async Task UnsubscribeAsync(string key, Watch watch)
     {
-        var grain = grains.GetGrain<IUserGrain>(userId);
-        await grain.Unwatch(Reference);
+        var grain = grains.GetGrain<IUserGrain>(watch.UserId);
+        await grain.UnwatchFiltered(Reference, watch.Rules?.Key);
         // Another connection may have watched the user meanwhile, and its Watch may have reached the
         // grain before this Unwatch (calls in flight are not ordered): subscribe once more.
-        WatchedUser? again;
+        Watch? again;
         int k;
         lock (_gate)
         {
-            if (!_users.TryGetValue(userId, out again)) return;
+            if (!_watches.TryGetValue(key, out again)) return;
             k = again.K;
         }
-        again.Advance((await grain.Watch(Reference, k)).Sequence);
+        again.Advance((await grain.WatchFiltered(Reference, k, again.Rules)).Sequence);
     }
 
     public async Task RankingChanged(RankingChange change)
     {
         // Pushes may overtake each other in flight; an older ranking never replaces a newer one.
-        if (_users.TryGetValue(change.UserId, out var user) && !user.Advance(change.Sequence)) return;
-        await hub.Clients.Group(Group(change.UserId)).SendAsync("rankingChanged", RankingChangedMessage.From(change));
+        if (_watches.TryGetValue(WatchKey(change.UserId, change.Rules), out var watch) && !watch.Advance(change.Sequence)) return;
+        await hub.Clients.Group(Group(change.UserId, change.Rules)).SendAsync("rankingChanged", RankingChangedMessage.From(change));
         if (change.ReceivedAt is { } received) RecommenderMetrics.Pushed((DateTimeOffset.UtcNow - received).TotalMilliseconds);
     }
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        RecommenderMetrics.TrackWatchers(() => _users.Count);
+        RecommenderMetrics.TrackWatchers(() => _watches.Count);
         return base.StartAsync(cancellationToken);
     }
 
@@ -168,13 +209,13 @@ public sealed class RankingPushRelay(IGrainFactory grains, IHubContext<Recommend
 
     private async Task RenewAsync(CancellationToken cancellationToken)
     {
-        (string UserId, int K)[] due;
-        lock (_gate) due = [.. _users.Select(u => (u.Key, u.Value.K))];
+        (string UserId, int K, WatchRules? Rules)[] due;
+        lock (_gate) due = [.. _watches.Values.Select(w => (w.UserId, w.K, w.Rules))];
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = RenewParallelism, CancellationToken = cancellationToken }, async (watch, _) =>
         {
             try
             {
-                await grains.GetGrain<IUserGrain>(watch.UserId).Watch(Reference, watch.K);
+                await grains.GetGrain<IUserGrain>(watch.UserId).WatchFiltered(Reference, watch.K, watch.Rules);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -183,8 +224,12 @@ public sealed class RankingPushRelay(IGrainFactory grains, IHubContext<Recommend
         });
     }
 
-    private sealed class WatchedUser
+    /// <summary>One user watched under one set of rules by some of this server's connections.</summary>
+    private sealed class Watch(string userId, WatchRules? rules)
     {
+        public string UserId { get; } = userId;
+        public WatchRules? Rules { get; } = rules;
+
         private long _sequence = long.MinValue;
 
         /// <summary>Connection id → the k it asked for. Read and changed under the relay's gate only.</summary>

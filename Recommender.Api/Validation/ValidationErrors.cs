@@ -29,6 +29,12 @@ public sealed class ValidationErrors
         if (list.Count < 5) list.Add(reason);
     }
 
+    /// <summary>Every field with its reasons, in the order first added.</summary>
+    public IEnumerable<(string Field, string[] Reasons)> Entries => _errors.Select(e => (e.Key, e.Value.ToArray()));
+
+    /// <summary>One line: "field: reason; field: reason".</summary>
+    public override string ToString() => string.Join("; ", _errors.SelectMany(e => e.Value.Select(r => $"{e.Key}: {r}")));
+
     private int CountedReasons() => _errors.Where(e => e.Key != "more").Sum(e => e.Value.Count);
 
     /// <summary>Checks an id against the single id rule (see <see cref="Identifiers"/>).</summary>

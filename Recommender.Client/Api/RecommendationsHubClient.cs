@@ -17,7 +17,7 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
     public const string HubPath = "hubs/recommendations";
 
     private readonly HubConnection _connection;
-    private readonly ConcurrentDictionary<string, int> _watched = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (int K, FilterSpec? Filter)> _watched = new(StringComparer.Ordinal);
     private readonly Channel<RankingChanged> _rankings = Channel.CreateUnbounded<RankingChanged>(
         new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
 
@@ -104,8 +104,43 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
     public async Task<RankingChanged> WatchAsync(string userId, int k = 10, CancellationToken ct = default)
     {
         var current = await _connection.InvokeAsync<RankingChanged>("Watch", userId, k, ct).ConfigureAwait(false);
-        _watched[userId] = k;
+        _watched[userId] = (k, null);
         return current;
+    }
+
+    /// <summary>
+    /// Watches the user's ranking under a filter (hub method <c>WatchFiltered</c>): every push is ranked
+    /// under it. A second watch of the same user replaces the first. An invalid filter is a
+    /// <see cref="HubException"/> naming the field, the position and the reason.
+    /// </summary>
+    public async Task<RankingChanged> WatchAsync(string userId, int k, FilterSpec? filter, CancellationToken ct = default)
+    {
+        if (filter is null || filter.IsEmpty) return await WatchAsync(userId, k, ct).ConfigureAwait(false);
+        var current = await _connection.InvokeAsync<RankingChanged>("WatchFiltered", userId, k, Argument(filter), ct).ConfigureAwait(false);
+        _watched[userId] = (k, filter);
+        return current;
+    }
+
+    /// <summary>WatchFiltered's filter argument: { filter, filterName, params } (params as JSON values where they parse, else text).</summary>
+    private static System.Text.Json.Nodes.JsonObject Argument(FilterSpec filter)
+    {
+        var parameters = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (name, text) in filter.Parameters ?? new Dictionary<string, string>())
+        {
+            System.Text.Json.Nodes.JsonNode? value;
+            try
+            {
+                value = System.Text.Json.Nodes.JsonNode.Parse(text);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                value = System.Text.Json.Nodes.JsonValue.Create(text);
+            }
+
+            parameters[name] = value;
+        }
+
+        return new System.Text.Json.Nodes.JsonObject { ["filter"] = filter.Filter, ["filterName"] = filter.FilterName, ["params"] = parameters };
     }
 
     public async Task UnwatchAsync(string userId, CancellationToken ct = default)
@@ -149,11 +184,13 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
     private async Task OnReconnectedAsync(string? connectionId)
     {
         Reconnected?.Invoke(connectionId);
-        foreach (var (userId, k) in _watched)
+        foreach (var (userId, (k, filter)) in _watched)
         {
             try
             {
-                Publish(await _connection.InvokeAsync<RankingChanged>("Watch", userId, k).ConfigureAwait(false));
+                Publish(filter is null
+                    ? await _connection.InvokeAsync<RankingChanged>("Watch", userId, k).ConfigureAwait(false)
+                    : await _connection.InvokeAsync<RankingChanged>("WatchFiltered", userId, k, Argument(filter)).ConfigureAwait(false));
             }
             catch (Exception ex) when (ex is HubException or InvalidOperationException or IOException)
             {

@@ -11,7 +11,7 @@ namespace Recommender.Client.Api;
 /// <see cref="RecommenderApiException"/> carrying the problem details; transport failures surface
 /// as <see cref="HttpRequestException"/>.
 /// </summary>
-public sealed class RecommenderClient : IDisposable
+public sealed partial class RecommenderClient : IDisposable
 {
     public const string ApiKeyHeader = "X-Api-Key";
 

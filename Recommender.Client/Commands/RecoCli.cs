@@ -25,6 +25,37 @@ public static class RecoCli
             .WithDescription("Follow a user's ranking live over SignalR, with each diff, until Ctrl+C.")
             .WithExample("watch", "ml-196", "-k", "10");
 
+        config.AddBranch("items", items =>
+        {
+            items.SetDescription("The catalogue: list items with their properties (--filter, --category, --limit), get, put, patch, delete, latest.");
+            items.SetDefaultCommand<ItemsListCommand>();
+            items.AddCommand<ItemsListCommand>("list")
+                .WithDescription("Items with their properties, narrowed by --category and --filter.")
+                .WithExample("items", "list", "--filter", "price < 50 AND onSale", "--limit", "10");
+            items.AddCommand<ItemsGetCommand>("get").WithDescription("One item with its properties.");
+            items.AddCommand<ItemsPutCommand>("put")
+                .WithDescription("Describe an item whole: --title, --category (repeatable), --property name=value (repeatable; numbers, true/false, ISO dates and [a,b] lists are typed).")
+                .WithExample("items", "put", "boots-1", "--title", "Boots", "--category", "Shoes", "--property", "price=49.5", "--property", "tags=[winter,leather]");
+            items.AddCommand<ItemsPatchCommand>("patch")
+                .WithDescription("Change part of an item: --property, --unset, --hide / --show, --expires <iso|none>.")
+                .WithExample("items", "patch", "boots-1", "--property", "price=39", "--hide");
+            items.AddCommand<ItemsDeleteCommand>("delete").WithDescription("Delete an item: gone from every ranking and list.");
+            items.AddCommand<ItemsLatestCommand>("latest").WithDescription("The newest servable items (--filter, --category, --limit).");
+        });
+
+        config.AddBranch("filters", filters =>
+        {
+            filters.SetDescription("Stored filters, usable by name wherever a filter is (docs/FILTERS.md).");
+            filters.SetDefaultCommand<FiltersListCommand>();
+            filters.AddCommand<FiltersListCommand>("list").WithDescription("Every stored filter.");
+            filters.AddCommand<FiltersPutCommand>("put")
+                .WithDescription("Store (or replace) a filter under a name.")
+                .WithExample("filters", "put", "cheap", "price < $max", "--description", "under a budget");
+            filters.AddCommand<FiltersGetCommand>("get").WithDescription("One stored filter.");
+            filters.AddCommand<FiltersDeleteCommand>("delete").WithDescription("Remove a stored filter.");
+            filters.AddCommand<FiltersItemsCommand>("items").WithDescription("How many items the filter keeps now, and the first by popularity.");
+        });
+
         config.AddCommand<EvaluateCommand>("evaluate")
             .WithDescription("Measure the real service on a dataset (offline split or prequential), a fresh server per split, beside popularity, item-kNN, a plain ALS and EASE on the same split.")
             .WithExample("evaluate", "--data", "../shared/data/ml-100k", "--protocol", "offline", "--folds", "1-5")

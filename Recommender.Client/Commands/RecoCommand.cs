@@ -42,6 +42,20 @@ public abstract class RecoCommand<TSettings> : AsyncCommand<TSettings>
         catch (RecommenderApiException ex)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]The service refused the request:[/] {ex.Message}");
+            // One line per field, so a filter's "at 7: unknown operator '=='" stands out.
+            foreach (var (field, reasons) in ex.Errors)
+            {
+                foreach (var reason in reasons)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"  [yellow]{field}[/]: {reason}");
+                }
+            }
+
+            return ApiError;
+        }
+        catch (Microsoft.AspNetCore.SignalR.HubException ex)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]The service refused the request:[/] {ex.Message}");
             return ApiError;
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or TimeoutException or InvalidOperationException or FormatException)

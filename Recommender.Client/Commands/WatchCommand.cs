@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 
 namespace Recommender.Client.Commands;
 
-public sealed class WatchSettings : RecoSettings
+public sealed class WatchSettings : FilteredSettings
 {
     [CommandArgument(0, "<userId>")]
     public string UserId { get; set; } = "";
@@ -36,7 +36,7 @@ public sealed class WatchCommand : RecoCommand<WatchSettings>
 
         AnsiConsole.MarkupLineInterpolated($"[grey]Connecting to {s.BaseUri.AbsoluteUri}… Ctrl+C to stop.[/]");
         await hub.ConnectAsync(ct: ct);
-        var current = await hub.WatchAsync(s.UserId, s.K, ct);
+        var current = await hub.WatchAsync(s.UserId, s.K, s.Spec(), ct);
         AnsiConsole.Write(RankingView.Table($"{s.UserId} — now (model v{current.ModelVersion})", current.Items));
         AnsiConsole.MarkupLine("[grey]Waiting for pushes… Ctrl+C to stop.[/]");
         var previous = current.Items.Select(i => i.ItemId).ToList();

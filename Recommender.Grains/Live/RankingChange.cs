@@ -22,6 +22,8 @@ public sealed record RankingChange
     [Id(7)] public string Strategy { get; init; } = "popular";
     /// <summary>When the causing event reached the user's grain (for the push latency).</summary>
     [Id(8)] public DateTimeOffset? ReceivedAt { get; init; }
+    /// <summary>The <see cref="WatchRules.Key"/> of the rules it was ranked under; null: unfiltered.</summary>
+    [Id(9)] public string? Rules { get; init; }
 
     /// <summary>
     /// The sequence of a ranking at log <paramref name="position"/> in <paramref name="epoch"/>. A

@@ -328,5 +328,6 @@ public sealed class RankingEngine(ItemIndex index, LiveModel live, ItemMasks mas
         Categories = record.Categories,
         Score = score,
         Reason = reason,
+        Properties = record.Properties,
     };
 }

@@ -64,7 +64,7 @@ public sealed class SimilarItems(ItemIndex index, LiveModel live, ItemMasks mask
             return new RankedItem
             {
                 Rank = rank + 1, ItemId = record.ItemId, Title = record.Title, Categories = record.Categories,
-                Score = pair.Score, Reason = $"{reason} {target.Title}",
+                Score = pair.Score, Reason = $"{reason} {target.Title}", Properties = record.Properties,
             };
         }).ToArray();
 }

@@ -36,7 +36,18 @@ public interface IUserGrain : IGrainWithStringKey
     /// </summary>
     Task<RankingChange> Watch(IRankingObserver observer, int k);
 
+    /// <summary>
+    /// As <see cref="Watch"/>, ranked under <paramref name="rules"/> (null: unfiltered): the observer
+    /// holds one watch per distinct rules, each pushed its own ranking. Rules that cannot be applied
+    /// (an unknown stored filter, a missing $parameter) throw a <see cref="Rules.RuleException"/> and add no watch.
+    /// </summary>
+    Task<RankingChange> WatchFiltered(IRankingObserver observer, int k, WatchRules? rules);
+
+    /// <summary>Drops the observer's unfiltered watch.</summary>
     Task Unwatch(IRankingObserver observer);
+
+    /// <summary>Drops the observer's watch under the rules of key <paramref name="rules"/> (null: the unfiltered one).</summary>
+    Task UnwatchFiltered(IRankingObserver observer, string? rules);
 
     /// <summary>Erases the user's state and event log, and their contribution to item counters.</summary>
     Task Forget();

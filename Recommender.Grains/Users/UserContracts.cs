@@ -49,6 +49,8 @@ public sealed record RankedItem
     /// <summary>The promotion that placed this item (its <see cref="Reason"/> is then "promoted"); null for an organic item.</summary>
     [Id(6)] public string? Promotion { get; init; }
     // Id 7: reserved (IsNew, new-item exploration).
+    /// <summary>The item's properties as canonical JSON (<see cref="Recommender.Rules.PropertyBag.ToJson"/>); null: none.</summary>
+    [Id(8)] public string? Properties { get; init; }
 }
 
 [GenerateSerializer, Alias("reco.Ranking"), Immutable]

@@ -38,7 +38,8 @@ public sealed class UserGrain(
     private EventIdWindow? _eventIds;
     private Watchers? _watchers;
     private IGrainTimer? _saveTimer;
-    private string[] _lastPushed = [];
+    /// <summary>The last ranking pushed under each watched rules (key "" unfiltered), for the diffs.</summary>
+    private readonly Dictionary<string, string[]> _lastPushed = new(StringComparer.Ordinal);
     /// <summary>Events applied since the last snapshot write (0 = the snapshot is current).</summary>
     private int _unsavedEvents;
     /// <summary>An append failed without an answer: it may have landed all the same (e.g. the store died after its fsync, before its reply).</summary>
@@ -131,7 +132,12 @@ public sealed class UserGrain(
             _ = GrainFactory.GetGrain<IItemGrain>(itemId).Interacted(interactions, fitted ? CellFor(itemId, snapshot) : null);
 
         // One push per acknowledged call: a batch for this user is coalesced into one ranking.
-        if (_watchers is { Any: true }) _watchers.Notify(RankFor(_watchers.K, fresh[^1]) with { ReceivedAt = DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(received) });
+        if (_watchers is { Any: true })
+        {
+            var receivedAt = DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(received);
+            var cause = fresh[^1];
+            _watchers.Notify((rules, k) => RankFor(k, cause, rules) with { ReceivedAt = receivedAt });
+        }
 
         return new RecordResult(fresh.Count, events.Length - fresh.Count);
     }
@@ -210,29 +216,49 @@ public sealed class UserGrain(
         return lists.Compose(Taste(), query, pushDown);
     }
 
-    public Task<RankingChange> Watch(IRankingObserver observer, int k)
+    public Task<RankingChange> Watch(IRankingObserver observer, int k) => WatchFiltered(observer, k, rules: null);
+
+    public Task<RankingChange> WatchFiltered(IRankingObserver observer, int k, WatchRules? rules)
     {
-        (_watchers ??= new Watchers(_options.WatchLease)).Add(observer, k);
-        var current = RankFor(_watchers.K, cause: null);
+        var watchers = _watchers ??= new Watchers(_options.WatchLease);
+        var key = rules?.Key;
+        // Ranked before the watch is added: rules that cannot be applied throw and leave no watch.
+        var current = RankFor(Math.Max(k, watchers.Watches(key) ? watchers.KOf(key) : k), cause: null, rules);
+        watchers.Add(observer, k, rules);
         return Task.FromResult(current with { Diff = RankingDiff.None });
     }
 
-    public Task Unwatch(IRankingObserver observer)
+    public Task Unwatch(IRankingObserver observer) => UnwatchFiltered(observer, rules: null);
+
+    public Task UnwatchFiltered(IRankingObserver observer, string? rules)
     {
-        _watchers?.Remove(observer);
+        if (_watchers is null) return Task.CompletedTask;
+        _watchers.Remove(observer, rules);
+        if (!_watchers.Watches(rules)) _lastPushed.Remove(rules ?? "");
         return Task.CompletedTask;
     }
 
-    /// <summary>The top-k now, with its diff against the previous push.</summary>
-    private RankingChange RankFor(int k, InteractionEvent? cause)
+    /// <summary>Pushes the ranking of every watched rules (after a change that may move it, not an event).</summary>
+    private void NotifyWatchers()
+    {
+        if (_watchers is { Any: true }) _watchers.Notify((rules, k) => RankFor(k, cause: null, rules));
+    }
+
+    /// <summary>The top-k now under <paramref name="rules"/>, with its diff against the previous push under them.</summary>
+    /// <exception cref="Rules.RuleException">The rules cannot be applied.</exception>
+    private RankingChange RankFor(int k, InteractionEvent? cause, WatchRules? rules = null)
     {
         EnsureFitted();
         // Promotions and boosts hold on pushes too; rotation does not (a push follows an event, not a request for more).
-        var (items, strategy) = lists.Compose(Taste(), new RecommendQuery { K = k }, []);
+        var query = new RecommendQuery { K = k };
+        if (rules is not null) query = rules.ApplyTo(query);
+        var (items, strategy) = lists.Compose(Taste(), query, []);
         var ids = Array.ConvertAll(items, i => i.ItemId);
-        var diff = RankingDiff.Between(_lastPushed, ids);
-        _lastPushed = ids;
-        State.LastRanking = ids;
+        var key = rules?.Key;
+        var diff = RankingDiff.Between(_lastPushed.GetValueOrDefault(key ?? "") ?? [], ids);
+        _lastPushed[key ?? ""] = ids;
+        // What the user was shown, for the online hit-rate: the unfiltered ranking only (as Recommend).
+        if (rules is null) State.LastRanking = ids;
         return new RankingChange
         {
             UserId = UserId,
@@ -243,6 +269,7 @@ public sealed class UserGrain(
             ComputedAt = DateTimeOffset.UtcNow,
             Sequence = RankingChange.SequenceOf(_epoch, State.LogPosition),
             Strategy = strategy,
+            Rules = key,
         };
     }
 
@@ -289,7 +316,7 @@ public sealed class UserGrain(
             throw;
         }
         // A user with watchers sees rules that read user.<property> take effect at once.
-        if (_watchers is { Any: true }) _watchers.Notify(RankFor(_watchers.K, cause: null));
+        NotifyWatchers();
     }
 
     public async Task<UserExport?> Export()
@@ -326,7 +353,7 @@ public sealed class UserGrain(
         _saveTimer = null;
         // The activation stays, with its watchers (a deactivation would lose them until the web
         // servers' next renewal): they see the forgotten user's ranking reset, under the new epoch.
-        if (_watchers is { Any: true }) _watchers.Notify(RankFor(_watchers.K, cause: null));
+        NotifyWatchers();
     }
 
     /// <summary>Users re-fit lazily: after a new model version, the first request fits them against it.</summary>

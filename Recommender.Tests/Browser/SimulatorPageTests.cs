@@ -527,6 +527,69 @@ public sealed class SimulatorPageTests(SimulatorPageTests.Site site) : IClassFix
               Title: li.querySelector('.item-title').textContent.trim(), Score: li.querySelector('.score-value').textContent.trim() }))
             """)];
 
+    /// <summary>
+    /// The filter box: the popular top 10 get a <c>shade</c> (red at odd ranks) and a <c>price</c>;
+    /// <c>shade = 'red'</c> narrows the list and the hub's watch to the red ones, a like's push stays
+    /// red, each card shows its properties, and an expression that does not parse shows the server's
+    /// position and reason under the box, the list untouched.
+    /// </summary>
+    [SkippableFact]
+    public async Task The_filter_box_narrows_the_list_and_its_pushes_and_shows_a_refused_filter_inline()
+    {
+        var page = await site.NewPageAsync(1366, 900);
+        var popular = await site.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/popular?k=10");
+        var ids = popular.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("itemId").GetString()!).ToArray();
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var body = System.Text.Json.JsonSerializer.Serialize(new { properties = new { shade = i % 2 == 0 ? "red" : "blue", price = 10 * (i + 1), tags = new[] { "demo", $"t{i}" } } });
+            var patch = new StringContent(body, System.Text.Encoding.UTF8, "application/merge-patch+json");
+            (await site.Http.PatchAsync($"/api/v1/items/{ids[i]}", patch)).EnsureSuccessStatusCode();
+        }
+        var red = ids.Where((_, i) => i % 2 == 0).ToHashSet();
+        await Eventually.Get(
+            async () => (await site.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/items?filter=" + Uri.EscapeDataString("shade = 'red'"))).GetProperty("total").GetInt32(),
+            total => total == red.Count, TimeSpan.FromSeconds(20), "the red items are indexed");
+
+        await page.GotoAsync(site.Url("/"));
+        await Expect(page.Locator("#connection")).ToHaveClassAsync(new Regex("conn-connected"), new() { Timeout = 15_000 });
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-ready", "true");
+        var cards = page.Locator("#ranking > li.card");
+        await Expect(cards).ToHaveCountAsync(10);
+
+        await page.Locator("#filter").FillAsync("shade = 'red'");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply filter" }).ClickAsync();
+        await Expect(cards).ToHaveCountAsync(red.Count);
+        Assert.All(await ReadRanking(page), card => Assert.Contains(card.ItemId, red));
+        // Properties on each card: a few key=value chips.
+        await Expect(cards.First.Locator(".props")).ToContainTextAsync("shade=red");
+        await Expect(cards.First.Locator(".props")).ToContainTextAsync(new Regex(@"price=\d+"));
+        await Expect(cards.First.Locator(".props")).ToContainTextAsync("tags=[demo,t");
+
+        // A like: the push is ranked under the filter too.
+        var liked = (await cards.First.Locator(".item-title").TextContentAsync())!.Trim();
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Like {liked}", Exact = true }).ClickAsync();
+        await ExpectPushedLatency(page);
+        await Expect(page.Locator($"#ranking .item-title", new() { HasTextString = liked })).ToHaveCountAsync(0);
+        var pushed = await ReadRanking(page);
+        Assert.NotEmpty(pushed);
+        Assert.All(pushed, card => Assert.Contains(card.ItemId, red));
+
+        // Refused: the server's position and reason under the box; the list and its watch stay.
+        await page.Locator("#filter").FillAsync("shade == 'red'");
+        await page.Locator("#filter").PressAsync("Enter");
+        await Expect(page.Locator("#filter-error")).ToBeVisibleAsync();
+        await Expect(page.Locator("#filter-error")).ToContainTextAsync("at 6: unknown operator '=='");
+        Assert.Equal(pushed.Select(c => c.ItemId), (await ReadRanking(page)).Select(c => c.ItemId));
+        await site.ScreenshotAsync(page, "simulator-filter.png");
+
+        // Cleared: the whole list again.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Clear", Exact = true }).ClickAsync();
+        await Expect(cards).ToHaveCountAsync(10);
+        await Expect(page.Locator("#filter-error")).ToBeHiddenAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Clear", Exact = true })).ToBeHiddenAsync();
+        site.AssertNoBrowserErrors();
+    }
+
     private static async Task ExpectPushedLatency(IPage page)
     {
         var learning = page.Locator("#learning");

@@ -81,7 +81,8 @@ const enc = encodeURIComponent;
 
 export const api = {
   sendEvent: (event, options) => request('POST', '/api/v1/events', event, options),
-  recommendations: (userId, k, options) => request('GET', `/api/v1/users/${enc(userId)}/recommendations?k=${k}&explain=true`, undefined, options),
+  recommendations: (userId, k, options, filter) => request('GET',
+    `/api/v1/users/${enc(userId)}/recommendations?k=${k}&explain=true${filter ? `&filter=${enc(filter)}` : ''}`, undefined, options),
   /** The profile, or null for a user the server has never seen (404). */
   profile: async (userId, options) => {
     try {

@@ -3,7 +3,7 @@
 // ranking. Only while the hub connection is down does the page re-fetch the ranking over REST.
 import { h, $, randomId, shortId, ID_PATTERN, formatTime, formatMs } from './dom.js';
 import { api, ApiError, useSession, SIGN_IN_PAGE } from './api.js';
-import { LiveRankings } from './live.js';
+import { LiveRankings, hubErrorMessage } from './live.js';
 import { renderRanking, renderRemoved, diffRankings, renderSinceStart, armHover } from './ranking.js';
 import { initBots } from './bots.js';
 import { initModel } from './model.js';
@@ -35,12 +35,18 @@ const state = {
   learningUntil: 0,     // performance.now() until which the learning state is held on screen
   learningTimer: 0,
   first: null,          // the first ranking shown for this user: what "since you started" compares with
+  filter: '',           // the filter expression applied to the list and the watch ('' none)
+  rules: null,          // the server's name of the watched rules (Watch answers carry it; pushes of others are dropped)
 };
 
 const ui = {
   form: $('#user-form'),
   userInput: $('#user-id'),
   k: $('#k'),
+  filter: $('#filter'),
+  applyFilter: $('#apply-filter'),
+  clearFilter: $('#clear-filter'),
+  filterError: $('#filter-error'),
   newUser: $('#new-user'),
   connection: $('#connection'),
   connectionText: $('#connection-text'),
@@ -154,6 +160,9 @@ function resolvePending(eventId, via) {
 
 function applyRanking(message, { source, initial = false }) {
   if (!message || (message.userId && message.userId !== state.userId)) return;
+  // A push ranked under other rules (the filter changed while it was in flight) is not this list.
+  if (source === 'push' && (message.rules ?? null) !== state.rules) return;
+  if (source !== 'push' && 'rules' in message) state.rules = message.rules ?? null;
   const items = (message.items ?? []).slice(0, state.k);
   for (const item of items) if (item.title) state.titles.set(item.itemId, item.title);
   const before = state.items;
@@ -177,7 +186,7 @@ function applyRanking(message, { source, initial = false }) {
   }
   renderSinceStart(ui.since, ui.sinceParts, state.first, items.map((item, index) => ({ ...item, rank: item.rank ?? index + 1 })));
   ui.rankingEmpty.hidden = items.length > 0;
-  ui.rankingEmpty.textContent = 'No recommendations for this user yet.';
+  ui.rankingEmpty.textContent = state.filter ? 'No item passes the filter.' : 'No recommendations for this user yet.';
   const parts = [];
   if (message.strategy) parts.push(message.strategy);
   if (message.modelVersion !== undefined && message.modelVersion !== null) parts.push(`model v${message.modelVersion}`);
@@ -200,7 +209,7 @@ async function fetchRankingByRest(eventId, via) {
   if (eventId && !state.pending.has(eventId)) return;
   const userId = state.userId;
   try {
-    const ranking = await api.recommendations(userId, state.k);
+    const ranking = await api.recommendations(userId, state.k, undefined, state.filter);
     if (userId !== state.userId) return;
     applyRanking({ ...ranking, userId }, { source: 'rest' });
     if (eventId) resolvePending(eventId, via);
@@ -411,14 +420,14 @@ async function loadUser(userId, { isNew = false, keepSession = false } = {}) {
 
   let ranking = null;
   try {
-    ranking = await live.watch(userId, state.k);
+    ranking = await live.watch(userId, state.k, state.filter);
   } catch (e) {
     showError(e, 'Watch over the hub failed; using REST');
   }
   if (load !== state.load) return;
   if (!ranking) {
     try {
-      ranking = { ...(await api.recommendations(userId, state.k)), userId };
+      ranking = { ...(await api.recommendations(userId, state.k, undefined, state.filter)), userId };
     } catch (e) {
       showError(e, 'Could not load the recommendations');
       ui.rankingMeta.textContent = '';
@@ -441,6 +450,58 @@ ui.form.addEventListener('submit', (e) => {
   if (userId) loadUser(userId);
 });
 ui.newUser.addEventListener('click', () => loadUser(newUserId(), { isNew: true }));
+
+// ---------------------------------------------------------------- filter
+
+function renderFilterError(message) {
+  ui.filterError.hidden = !message;
+  ui.filterError.textContent = message ?? '';
+  ui.filter.toggleAttribute('aria-invalid', Boolean(message));
+}
+
+/**
+ * Applies the filter box to the list on screen and to the hub's watch (WatchFiltered): the server
+ * checks the expression first, and a refusal ("filter: at 7: unknown operator '=='") shows under the
+ * box while the list and its watch stay as they were.
+ */
+async function applyFilter(text) {
+  text = text.trim();
+  renderFilterError(null);
+  const userId = state.userId;
+  if (!userId) {
+    state.filter = text;
+    return;
+  }
+  const load = ++state.load;
+  let ranking;
+  try {
+    if (live.isLive) {
+      ranking = await live.watch(userId, state.k, text);
+    } else {
+      ranking = { ...(await api.recommendations(userId, state.k, undefined, text)), userId };
+    }
+  } catch (e) {
+    if (load !== state.load) return;
+    if (e instanceof ApiError && e.status !== 400) { showError(e, 'Could not apply the filter'); return; }
+    renderFilterError(e instanceof ApiError ? e.describe().lines.join('; ') : hubErrorMessage(e));
+    return;
+  }
+  if (load !== state.load || userId !== state.userId) return;
+  state.filter = text;
+  ui.filter.dataset.applied = text;
+  ui.clearFilter.hidden = !text;
+  state.items = [];
+  applyRanking(ranking, { source: live.isLive ? 'rewatch' : 'rest', initial: true });
+}
+
+ui.applyFilter.addEventListener('click', () => applyFilter(ui.filter.value));
+ui.clearFilter.addEventListener('click', () => { ui.filter.value = ''; applyFilter(''); });
+ui.filter.addEventListener('keydown', (e) => {
+  if (e.key !== 'Enter') return;
+  e.preventDefault(); // not the user form's submit
+  applyFilter(ui.filter.value);
+});
+ui.filter.addEventListener('input', () => renderFilterError(null));
 ui.k.addEventListener('change', () => {
   state.k = Number(ui.k.value) || 10;
   if (state.userId) loadUser(state.userId, { keepSession: true });

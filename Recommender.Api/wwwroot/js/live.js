@@ -15,7 +15,7 @@ const retryPolicy = {
  */
 export class LiveRankings extends EventTarget {
   #connection;
-  #watched = null; // { userId, k }
+  #watched = null; // { userId, k, filter }
   #state = 'connecting';
   #startTimer = null;
   #startAttempts = 0;
@@ -66,15 +66,32 @@ export class LiveRankings extends EventTarget {
     }
   }
 
-  /** Watches a user (unwatching the previous one); returns the current ranking, or null when not connected. */
-  async watch(userId, k) {
+  /**
+   * Watches a user (unwatching the previous one), under a filter expression when `filter` is a
+   * non-empty string (hub method WatchFiltered: every push is ranked under it); returns the current
+   * ranking, or null when not connected. A refused filter throws (see hubErrorMessage) and leaves
+   * the previous watch in place.
+   */
+  async watch(userId, k, filter = null) {
     const previous = this.#watched;
-    this.#watched = { userId, k };
+    this.#watched = { userId, k, filter: filter || null };
     if (!this.isLive) return null;
-    if (previous && previous.userId !== userId) {
-      try { await this.#connection.invoke('Unwatch', previous.userId); } catch { /* the server drops it with the connection anyway */ }
+    try {
+      const current = await this.#invokeWatch(this.#watched);
+      if (previous && previous.userId !== userId) {
+        try { await this.#connection.invoke('Unwatch', previous.userId); } catch { /* the server drops it with the connection anyway */ }
+      }
+      return current;
+    } catch (e) {
+      if (this.#watched?.userId === userId) this.#watched = previous;
+      throw e;
     }
-    return await this.#connection.invoke('Watch', userId, k);
+  }
+
+  #invokeWatch({ userId, k, filter }) {
+    return filter
+      ? this.#connection.invoke('WatchFiltered', userId, k, filter)
+      : this.#connection.invoke('Watch', userId, k);
   }
 
   async unwatch() {
@@ -85,9 +102,9 @@ export class LiveRankings extends EventTarget {
 
   async #rewatch() {
     if (!this.#watched) return;
-    const { userId, k } = this.#watched;
+    const { userId } = this.#watched;
     try {
-      const current = await this.#connection.invoke('Watch', userId, k);
+      const current = await this.#invokeWatch(this.#watched);
       this.#emit('rewatched', current);
     } catch (e) {
       this.#emit('log', { level: 'error', message: `Watch(${userId}) failed after reconnecting: ${e?.message ?? e}` });
@@ -109,4 +126,11 @@ export class LiveRankings extends EventTarget {
   #emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
+}
+
+/** What the server said in a hub error (HubException: …), without the client's preamble. */
+export function hubErrorMessage(error) {
+  const text = String(error?.message ?? error ?? '');
+  const match = /HubException: ([\s\S]*)$/.exec(text);
+  return match ? match[1].trim() : text;
 }

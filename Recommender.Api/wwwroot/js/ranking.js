@@ -30,6 +30,40 @@ export function diffRankings(before, after) {
   return { added, removed, moved };
 }
 
+/** How many properties a card shows; the rest are in the chips' tooltip. */
+const SHOWN_PROPERTIES = 4;
+
+/** The item's properties as an object: canonical JSON text (RankedItem.properties) or an object; {} when absent or unreadable. */
+export function itemProperties(item) {
+  const raw = item?.properties;
+  if (!raw) return {};
+  if (typeof raw === 'object') return raw;
+  try {
+    const parsed = JSON.parse(raw);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+function propertyText(value) {
+  if (Array.isArray(value)) return `[${value.join(',')}]`;
+  if (typeof value === 'string') return ISO_INSTANT.exec(value)?.[1] ?? value;
+  return String(value);
+}
+
+/** A few key=value chips of the item's properties (null when it has none). */
+function propertyChips(item) {
+  const entries = Object.entries(itemProperties(item));
+  if (entries.length === 0) return null;
+  const all = entries.map(([name, value]) => `${name}=${propertyText(value)}`);
+  return h('div', { class: 'props', title: all.join('\n'), 'aria-label': `properties: ${all.join(', ')}` },
+    all.slice(0, SHOWN_PROPERTIES).map(text => h('span', { class: 'prop' }, text)),
+    all.length > SHOWN_PROPERTIES ? h('span', { class: 'prop-more' }, `+${all.length - SHOWN_PROPERTIES}`) : null);
+}
+
 /** Renders the list into `list`; keeps keyboard focus on the same button when its item is still listed. */
 export function renderRanking(list, items, diff, { onAction, highlight }) {
   const focused = document.activeElement?.closest?.('[data-item-id]') && document.activeElement.dataset.action
@@ -67,8 +101,12 @@ export function renderRanking(list, items, diff, { onAction, highlight }) {
         h('div', { class: 'title-row' },
           h('h3', { class: 'item-title' }, title),
           isNew ? h('span', { class: 'badge-new' }, 'new') : null,
+          typeof item.promotion === 'string' && item.promotion
+            ? h('span', { class: 'badge-promoted', title: `promoted: ${item.promotion}` }, 'promoted') : null,
+          item.isNew === true ? h('span', { class: 'badge-item-new', title: 'new in the catalogue' }, 'new') : null,
           h('span', { class: 'chips' }, (item.categories ?? []).map(c => h('span', { class: 'chip' }, c))),
           h('span', { class: 'item-id' }, item.itemId)),
+        propertyChips(item),
         h('div', { class: 'info-row' },
           h('div', { class: 'score', title: `score ${item.score}` },
             h('div', { class: 'bar', role: 'presentation' }, h('span', { style: { width: `${width}%` } })),

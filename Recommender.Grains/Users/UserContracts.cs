@@ -50,7 +50,7 @@ public sealed record RankedItem
     [Id(6)] public string? Promotion { get; init; }
     // Id 7: reserved (IsNew, new-item exploration).
     /// <summary>The item's properties as canonical JSON (<see cref="Recommender.Rules.PropertyBag.ToJson"/>); null: none.</summary>
-    [Id(8)] public string? Properties { get; init; }
+    [Id(8), System.Text.Json.Serialization.JsonConverter(typeof(RawJsonConverter))] public string? Properties { get; init; }
 }
 
 [GenerateSerializer, Alias("reco.Ranking"), Immutable]

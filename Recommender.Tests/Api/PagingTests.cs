@@ -101,7 +101,16 @@ public sealed class PagingTests(ApiServerFixture fixture)
     public async Task Rotation_ranks_recently_served_items_after_every_other_item()
     {
         var (category, _, user) = await Shop();
+        // The shared server may still be applying the shop's items and events (or retraining): wait
+        // until two plain answers agree, so the order compared below is the settled one.
         var served = Ids(await Http.GetOkJsonAsync($"/api/v1/users/{user}/recommendations?k=5&category={category}"));
+        for (var settle = 0; settle < 50; settle++)
+        {
+            await Task.Delay(100);
+            var again = Ids(await Http.GetOkJsonAsync($"/api/v1/users/{user}/recommendations?k=5&category={category}"));
+            if (again.SequenceEqual(served)) break;
+            served = again;
+        }
 
         var rotated = Ids(await Http.GetOkJsonAsync($"/api/v1/users/{user}/recommendations?k=100&category={category}&rotation=true"));
         Assert.Equal(24, rotated.Length);

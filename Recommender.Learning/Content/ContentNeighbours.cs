@@ -17,15 +17,17 @@ public interface ITokenSource
 ///   sim(a, b) = Σ_{t ∈ a ∩ b} w_t / Σ_{t ∈ a ∪ b} w_t          (weighted Jaccard, in [0, 1])
 /// and the cold-start vector of an item nobody has touched: the similarity-weighted mean of the
 /// vectors of its most similar items that have one,
-///   y₀ = Σ_{j ∈ N(i)} sim(i, j)·y_j / Σ_{j ∈ N(i)} sim(i, j),   N(i) the top-n by sim (n = 20).
-/// On ML-100K (genres and the release year as tokens, 10 % of the items held out of the training)
-/// this ranks a held-out item's users above its non-users far better than a zero vector, and better
-/// than the mean of every item vector (ContentNeighboursTests.Cold_vectors_beat_zero_on_MovieLens, numbers there).
+///   y₀ = Σ_{j ∈ N(i)} sim(i, j)·y_j / Σ_{j ∈ N(i)} sim(i, j),   N(i) the top-n by sim (n = 50).
+/// Measured on ML-100K (ContentNeighboursTests.Cold_vectors_beat_zero_on_MovieLens: 168 items held
+/// out of an ALS training, tokens = genres and release decade): per-item AUC of x_u·y₀ over users
+/// 0.826 (zero vector 0.500, mean of all vectors 0.790, genre centroids 0.811; n = 5: 0.803, 20: 0.823,
+/// 100: 0.825), recall@10 among the held-out items 0.265 (arbitrary order 0.156; it keeps rising with
+/// n, 0.301 at 400, as the mean drifts to the popular items of the genre — n = 50 is where AUC peaks).
 /// </summary>
 public static class ContentNeighbours
 {
     /// <summary>How many neighbours a cold vector averages.</summary>
-    public const int DefaultNeighbours = 20;
+    public const int DefaultNeighbours = 50;
 
     /// <summary>w_t = ln(1 + N / df_t); 0 for a token no item carries.</summary>
     public static float Weight(ITokenSource source, int token)

@@ -18,6 +18,11 @@ public sealed record RecommendQuery
     [Id(5)] public string? FilterName { get; init; }
     /// <summary>The filters' $parameters as canonical properties JSON (<see cref="Recommender.Rules.PropertyBag.ToJson"/>).</summary>
     [Id(6)] public string? Parameters { get; init; }
+    /// <summary>
+    /// The share of the list (0–1) given to new items (<see cref="Recommender.Grains.Ranking.Exploration"/>); null: the
+    /// configured <c>Recommender:Exploration:Share</c>.
+    /// </summary>
+    [Id(10)] public double? Exploration { get; init; }
 
     /// <summary>The query has a filter of its own (an inline one or a stored one).</summary>
     public bool IsFiltered => Filter is not null || FilterName is not null;
@@ -32,6 +37,8 @@ public sealed record RankedItem
     [Id(3)] public string[] Categories { get; init; } = [];
     [Id(4)] public float Score { get; init; }
     [Id(5)] public string? Reason { get; init; }
+    /// <summary>Created within <c>Recommender:Exploration:MaxAge</c> and not in the last training (see <see cref="Recommender.Grains.Ranking.Exploration"/>).</summary>
+    [Id(7)] public bool IsNew { get; init; }
 }
 
 [GenerateSerializer, Alias("reco.Ranking"), Immutable]

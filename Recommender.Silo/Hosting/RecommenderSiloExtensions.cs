@@ -85,6 +85,7 @@ public static class RecommenderSiloExtensions
         services.AddOptions<EvidenceOptions>().BindConfiguration($"{RecommenderOptions.Section}:Evidence");
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section);
+        services.AddOptions<ExplorationOptions>().BindConfiguration(ExplorationOptions.Section);
 
         services.AddSingleton<IConnectionMultiplexer>(sp => RedisConnection.Connect(
             redisConnectionString,
@@ -103,6 +104,7 @@ public static class RecommenderSiloExtensions
         services.AddHostedService<RuleStoreSync>();
         services.AddSingleton<ItemFilters>();
         services.AddSingleton<ItemMasks>();
+        services.AddSingleton<Exploration>();
         services.AddSingleton<RankingEngine>();
         services.AddSingleton<SimilarItems>();
         services.AddSingleton<LiveModel>();

@@ -13,7 +13,7 @@ public static class UserEndpoints
         var group = routes.MapGroup("/api/v1/users/{userId}").WithTags("Users").RequireAuthorization(Security.ApiPolicies.ByRoute);
         group.MapGet("/recommendations", GetRecommendations)
             .WithSummary("The user's top-k items")
-            .WithDescription("Excludes items the user interacted with and items that may not be served (deleted, hidden, outside their availability window); `category` filters, `filter` is an expression (docs/FILTERS.md) and `filterName` a stored one, `param.<name>` binds a $parameter, `exclude` is a comma-separated list of item ids, `explain` adds a reason per item.")
+            .WithDescription("Excludes items the user interacted with and items that may not be served (deleted, hidden, outside their availability window); `category` filters, `filter` is an expression (docs/FILTERS.md) and `filterName` a stored one, `param.<name>` binds a $parameter, `exclude` is a comma-separated list of item ids, `explain` adds a reason per item, `exploration` (0–1; default `Recommender:Exploration:Share`) gives round(k·exploration) evenly spread places to new items (`isNew`, reason \"new\").")
             .Produces<Ranking>().ProducesValidationProblem();
         group.MapGet("/recommendations/next", GetNext)
             .WithSummary("The next k items of a list served earlier (same query, no item repeated)")
@@ -33,7 +33,7 @@ public static class UserEndpoints
     }
 
     public static async Task<IResult> GetRecommendations(string userId, IGrainFactory grains, HttpRequest request,
-        string? k, string? category, string? exclude, string? explain, string? offset, string? rotation, string? rules)
+        string? k, string? category, string? exclude, string? explain, string? offset, string? rotation, string? rules, string? exploration)
     {
         var errors = new ValidationErrors();
         errors.Id("userId", userId);
@@ -42,6 +42,7 @@ public static class UserEndpoints
         var skip = QueryValues.Int(offset, "offset", 0, 0, MaxOffset, errors);
         bool? rotate = rotation is null ? null : QueryValues.Bool(rotation, "rotation", false, errors);
         var applyRules = QueryValues.Bool(rules, "rules", true, errors);
+        var share = QueryValues.Fraction(exploration, "exploration", errors);
         if (category is { Length: > 128 }) errors.Add("category", "category must be at most 128 characters.");
         var excluded = string.IsNullOrWhiteSpace(exclude) ? [] : exclude.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (excluded.Length > 1000) errors.Add("exclude", "exclude lists at most 1000 item ids.");
@@ -52,7 +53,7 @@ public static class UserEndpoints
         var ranking = await grains.GetGrain<IUserGrain>(userId).Recommend(filters.ApplyTo(new RecommendQuery
         {
             K = size, Category = string.IsNullOrWhiteSpace(category) ? null : category, Exclude = excluded, Explain = withReasons,
-            Offset = skip, Rotation = rotate, ApplyRules = applyRules,
+            Offset = skip, Rotation = rotate, ApplyRules = applyRules, Exploration = share,
         }));
         return TypedResults.Ok(ranking);
     }

@@ -25,4 +25,14 @@ public static class QueryValues
         errors.Add(field, $"{field} must be true or false.");
         return fallback;
     }
+
+    /// <summary>A fraction in [0, 1], or null when absent.</summary>
+    public static double? Fraction(string? text, string field, ValidationErrors errors)
+    {
+        if (string.IsNullOrEmpty(text)) return null;
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            && value is >= 0 and <= 1) return value;
+        errors.Add(field, $"{field} must be a number between 0 and 1.");
+        return null;
+    }
 }

@@ -61,6 +61,7 @@ public sealed class ItemGrain(
         record.ExpiresAt = metadata.ExpiresAt;
         record.Deleted = false;
         record.HasMetadata = true;
+        StartFromContent(record);
         return await WriteThrough(record);
     }
 
@@ -83,6 +84,7 @@ public sealed class ItemGrain(
         if (patch.AvailableFrom.IsSet) record.AvailableFrom = patch.AvailableFrom.Value;
         if (patch.ExpiresAt.IsSet) record.ExpiresAt = patch.ExpiresAt.Value;
         record.HasMetadata = true;
+        StartFromContent(record);
         return new ItemPatchResult(await WriteThrough(record), null, null);
     }
 
@@ -221,11 +223,32 @@ public sealed class ItemGrain(
         return true;
     }
 
-    /// <summary>The trained vector when the model knows the item; zero for an item newer than the model.</summary>
-    private static float[] StartingVector(TrainedModel model, string itemId)
+    /// <summary>
+    /// The trained vector when the model knows the item; for an item newer than the model, the
+    /// content start this silo holds for its slot (<see cref="ColdStart"/>, zero if it has none).
+    /// </summary>
+    private float[] StartingVector(TrainedModel model, string itemId)
     {
         var item = model.ItemIndex(itemId);
-        return item >= 0 ? model.ItemVector(item).ToArray() : new float[model.Factors];
+        if (item >= 0) return model.ItemVector(item).ToArray();
+        var snapshot = live.Current;
+        var slot = index.SlotOf(itemId);
+        return snapshot.Model == model && slot >= 0 && slot < snapshot.Capacity ? snapshot.ItemVector(slot).ToArray() : new float[model.Factors];
+    }
+
+    /// <summary>
+    /// A described item the current model did not train on, and that no event has refined yet, gets
+    /// its vector from its content (<see cref="ColdStart"/>) with the model's version, so every silo
+    /// scores it at once and its first event's item step starts from there.
+    /// </summary>
+    private void StartFromContent(ItemRecord record)
+    {
+        var snapshot = live.Current;
+        if (snapshot.Model is not { } model || model.ItemIndex(record.ItemId) >= 0) return;
+        if (record.VectorVersion == model.Version && record.Vector is not null && record.TotalInteractions > 0) return;
+        if (ColdStart.Vector(snapshot, live.Tokens, record, index.SlotOf(record.ItemId)) is not { } y) return;
+        record.Vector = y;
+        record.VectorVersion = model.Version;
     }
 
     public Task Forget(string userId, ItemInteraction[] interactions)

@@ -30,6 +30,9 @@ public sealed class LiveModel
     /// <summary>Every indexed item's categories as small integer ids (the content source's input), kept by slot.</summary>
     public SlotCategories Categories { get; } = new();
 
+    /// <summary>Every indexed item's content tokens, for cold-start vectors and exploration.</summary>
+    public SlotTokens Tokens { get; } = new();
+
     /// <summary>Raised after a new version was installed.</summary>
     public event Action<ModelSnapshot>? Installed;
 
@@ -49,8 +52,6 @@ public sealed class LiveModel
                 var item = record is null ? -1 : model.ItemIndex(record.ItemId);
                 if (item >= 0) model.ItemVector(item).CopyTo(vectors.AsSpan(slot * k, k));
             }
-            var gram = Gram.Compute(vectors.AsSpan(0, capacity * k), capacity, k);
-            var userGram = Gram.Compute(model.UserFactors, model.UserIds.Length, k);
             // Slot ↔ model item maps for the item-item and popularity sources (which live in the model's item order).
             var itemOfSlot = new int[capacity];
             Array.Fill(itemOfSlot, -1);
@@ -64,6 +65,17 @@ public sealed class LiveModel
                 slotOfItem[item] = slot;
                 if (item < model.Popularity.Length) popularity[slot] = model.Popularity[item];
             }
+            // Items the training did not see start from their content neighbours' vectors (ColdStart), here
+            // on every silo alike: the vectors their grains published belong to the previous version's space.
+            Tokens.Read(source =>
+            {
+                for (var slot = 0; slot < _index.Count; slot++)
+                    if (itemOfSlot[slot] < 0 && ColdStart.Average(vectors, k, itemOfSlot, source, source.Of(slot), slot) is { } y)
+                        y.CopyTo(vectors.AsSpan(slot * k, k));
+                return 0;
+            });
+            var gram = Gram.Compute(vectors.AsSpan(0, capacity * k), capacity, k);
+            var userGram = Gram.Compute(model.UserFactors, model.UserIds.Length, k);
             snapshot = new ModelSnapshot(model, vectors, capacity, gram, userGram)
             {
                 Quantized = _quantize ? Int8Vectors.Quantize(vectors, k) : null,
@@ -106,6 +118,7 @@ public sealed class LiveModel
     private void OnItemApplied(int slot, ItemRecord record)
     {
         Categories.Set(slot, record.Categories);
+        Tokens.Set(slot, record);
         if (record.Vector is { } vector && record.VectorVersion == _current.Version && record.VectorVersion > 0)
         {
             SetItemVector(slot, vector, record.VectorVersion);

@@ -16,12 +16,20 @@ namespace Recommender.Grains.Ranking;
 /// weight, normalised by the user's total positive weight — so dislikes push whole categories down.
 /// Items the user interacted with, excluded items and other categories (when filtered) never appear.
 /// </summary>
-public sealed class RankingEngine(ItemIndex index, LiveModel live, ItemMasks masks, Boosts boosts)
+public sealed class RankingEngine(ItemIndex index, LiveModel live, ItemMasks masks, Boosts boosts, Exploration exploration)
 {
     /// <summary>β: how much popularity counts for a personal ranking.</summary>
     public const float PopularityBlend = 0.3f;
 
+    /// <summary>The user's list: the organic ranking with the exploration share's places given to new items (<see cref="Exploration"/>).</summary>
     public (RankedItem[] Items, string Strategy) Rank(UserTaste taste, RecommendQuery query)
+    {
+        var places = taste.HasPositiveEvidence ? exploration.Places(query) : 0;
+        var (items, strategy) = RankOrganic(taste, places > 0 ? query with { K = query.K + places } : query);
+        return (exploration.Mix(items, taste, query, places), strategy);
+    }
+
+    private (RankedItem[] Items, string Strategy) RankOrganic(UserTaste taste, RecommendQuery query)
     {
         if (!taste.HasPositiveEvidence) return (Popular(taste, query, PopularityPercentiles()), "popular");
         var snapshot = live.Current;
@@ -295,7 +303,7 @@ public sealed class RankingEngine(ItemIndex index, LiveModel live, ItemMasks mas
         var items = new RankedItem[ranked.Length];
         for (var r = 0; r < ranked.Length; r++)
             items[r] = ToRanked(index.At(ranked[r].Slot)!, r + 1, ranked[r].Score, query.Explain ? "new" : null);
-        return items;
+        return exploration.Mark(items);
     }
 
     /// <summary>Popularity percentile per slot: 1 for the most popular item, 0 for items nobody touched.</summary>

@@ -23,7 +23,11 @@ public sealed record RecommendQuery
     // Id 8: unused (a continued list is asked for by IUserGrain.Next, not by a query field).
     /// <summary>Push items this user was served within the rotation window after all others; null: the configured default.</summary>
     [Id(9)] public bool? Rotation { get; init; }
-    // Id 10: reserved (new-item exploration).
+    /// <summary>
+    /// The share of the list (0–1) given to new items (<see cref="Recommender.Grains.Ranking.Exploration"/>); null: the
+    /// configured <c>Recommender:Exploration:Share</c>.
+    /// </summary>
+    [Id(10)] public double? Exploration { get; init; }
     /// <summary>False turns the stored promotions and boosts off for this request (A/B comparisons, tests).</summary>
     [Id(11)] public bool ApplyRules { get; init; } = true;
 
@@ -48,7 +52,8 @@ public sealed record RankedItem
     [Id(5)] public string? Reason { get; init; }
     /// <summary>The promotion that placed this item (its <see cref="Reason"/> is then "promoted"); null for an organic item.</summary>
     [Id(6)] public string? Promotion { get; init; }
-    // Id 7: reserved (IsNew, new-item exploration).
+    /// <summary>Created within <c>Recommender:Exploration:MaxAge</c> and not in the last training (see <see cref="Recommender.Grains.Ranking.Exploration"/>).</summary>
+    [Id(7)] public bool IsNew { get; init; }
     /// <summary>The item's properties as canonical JSON (<see cref="Recommender.Rules.PropertyBag.ToJson"/>); null: none.</summary>
     [Id(8), System.Text.Json.Serialization.JsonConverter(typeof(RawJsonConverter))] public string? Properties { get; init; }
 }

@@ -87,6 +87,7 @@ public static class RecommenderSiloExtensions
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section);
         services.AddOptions<RotationOptions>().BindConfiguration(RotationOptions.Section);
+        services.AddOptions<ExplorationOptions>().BindConfiguration(ExplorationOptions.Section);
 
         services.AddSingleton<IConnectionMultiplexer>(sp => RedisConnection.Connect(
             redisConnectionString,
@@ -107,6 +108,7 @@ public static class RecommenderSiloExtensions
         services.AddSingleton<ItemFilters>();
         services.AddSingleton<ItemMasks>();
         services.AddSingleton<Boosts>();
+        services.AddSingleton<Exploration>();
         services.AddSingleton<RankingEngine>();
         services.AddSingleton<Promotions>();
         services.AddSingleton<ListComposer>();

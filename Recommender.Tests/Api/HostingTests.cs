@@ -44,6 +44,15 @@ public sealed class HostingTests(ApiServerFixture fixture)
         Assert.Contains("/api/v1/recommend", paths);
         Assert.Contains("/api/v1/health", paths);
         Assert.True(document.GetProperty("paths").GetProperty("/api/v1/events").TryGetProperty("post", out _));
+        // The catalogue rules are described too.
+        foreach (var (path, method) in new[]
+        {
+            ("/api/v1/items/{itemId}", "patch"), ("/api/v1/items/{itemId}", "delete"), ("/api/v1/items/latest", "get"),
+            ("/api/v1/users/{userId}/properties", "put"), ("/api/v1/users/{userId}/properties", "patch"),
+            ("/api/v1/users/{userId}/recommendations/next", "get"),
+            ("/api/v1/filters/{name}", "put"), ("/api/v1/filters", "get"), ("/api/v1/promotions/{name}", "put"), ("/api/v1/boosts/{name}", "put"),
+        })
+            Assert.True(document.GetProperty("paths").TryGetProperty(path, out var item) && item.TryGetProperty(method, out _), $"{method.ToUpperInvariant()} {path} is in the OpenAPI document");
     }
 
     [Fact]

@@ -96,7 +96,7 @@ public sealed class RecommendCommand : RecoCommand<RecommendSettings>
 
     public static Table Table(Recommendations list)
     {
-        var title = $"{list.UserId}: {list.Strategy ?? "?"}{(list.ModelVersion is { } v ? $", model {v}" : "")}, {list.Items.Count} items";
+        var title = $"{list.UserId}: {list.Strategy ?? "?"}{(list.ModelVersion is > 0 and var v ? $", model {v}" : ", no model yet")}, {list.Items.Count} items";
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title));
         table.AddColumn(new TableColumn("#").RightAligned().NoWrap());
         table.AddColumn(new TableColumn("item").NoWrap());

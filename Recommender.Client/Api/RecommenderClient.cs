@@ -83,8 +83,34 @@ public sealed partial class RecommenderClient : IDisposable
         return SendAsync<Recommendations>(HttpMethod.Get, $"api/v1/users/{Escape(userId)}/recommendations{query}", null, ct);
     }
 
-    public Task<Recommendations> GetRecommendationsAsync(string userId, RecommendationQuery query, CancellationToken ct = default) =>
-        GetRecommendationsAsync(userId, query.K, query.Category, query.Exclude, query.Explain, ct);
+    /// <summary>The user's list under every option of <paramref name="query"/>: filters, parameters, offset, rotation, exploration, rules.</summary>
+    public Task<Recommendations> GetRecommendationsAsync(string userId, RecommendationQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var builder = new QueryBuilder()
+            .Add("k", query.K.ToString(CultureInfo.InvariantCulture))
+            .Add("category", query.Category)
+            .Add("exclude", query.Exclude is { Count: > 0 } ? string.Join(',', query.Exclude) : null)
+            .Add("explain", query.Explain ? "true" : null)
+            .Add("offset", query.Offset?.ToString(CultureInfo.InvariantCulture))
+            .Add("rotation", query.Rotation is { } rotate ? (rotate ? "true" : "false") : null)
+            .Add("exploration", query.Exploration?.ToString("R", CultureInfo.InvariantCulture))
+            .Add("rules", query.ApplyRules ? null : "false");
+        AddFilter(builder, new FilterSpec(query.Filter, query.FilterName, query.Parameters));
+        return SendAsync<Recommendations>(HttpMethod.Get, $"api/v1/users/{Escape(userId)}/recommendations{builder}", null, ct);
+    }
+
+    /// <summary>
+    /// The next <paramref name="k"/> items of a list served earlier (its query kept, nothing repeated);
+    /// no items once it is exhausted. An unknown or expired id is a 404 <see cref="RecommenderApiException"/>.
+    /// </summary>
+    public Task<Recommendations> GetNextRecommendationsAsync(string userId, string recommendationId, int k = 10, CancellationToken ct = default)
+    {
+        var query = new QueryBuilder()
+            .Add("recommendationId", recommendationId)
+            .Add("k", k.ToString(CultureInfo.InvariantCulture));
+        return SendAsync<Recommendations>(HttpMethod.Get, $"api/v1/users/{Escape(userId)}/recommendations/next{query}", null, ct);
+    }
 
     /// <summary>The user's profile, or null for a user the service has never seen (404).</summary>
     public Task<UserProfile?> GetUserAsync(string userId, CancellationToken ct = default) =>

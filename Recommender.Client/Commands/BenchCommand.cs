@@ -49,6 +49,14 @@ public sealed class BenchSettings : RecoSettings
     [DefaultValue(4)]
     public int IngestConcurrency { get; set; } = 4;
 
+    [CommandOption("--filter <EXPRESSION>")]
+    [Description("After the unfiltered recs k=10 phase, one more phase alone per expression (repeatable): GET recommendations k=10 with filter=<EXPRESSION>, labelled 'recs k=10 filter=<EXPRESSION>'.")]
+    public string[] Filters { get; set; } = [];
+
+    [CommandOption("--filter-name <NAME>")]
+    [Description("As --filter, with a stored filter (repeatable): labelled 'recs k=10 filterName=<NAME>'.")]
+    public string[] FilterNames { get; set; } = [];
+
     [CommandOption("--json <FILE>")]
     public string? Json { get; set; }
 
@@ -113,6 +121,12 @@ public sealed class BenchCommand : RecoCommand<BenchSettings>
         AnsiConsole.MarkupLineInterpolated(
             $"bench on {s.BaseUri.AbsoluteUri}: {s.Concurrency} clients, {s.DurationValue.TotalSeconds:0.#} s per phase{(s.Events is { } n ? $", ≤ {n:N0} events per phase" : "")}; users bench-{run}-*, {items.Length:N0} items");
 
+        // A mistyped filter fails here, with the service's field: reason lines, before any load runs.
+        foreach (var (_, query) in FilterPhases(s))
+        {
+            await client.GetRecommendationsAsync(users[0], query, ct);
+        }
+
         var startedAt = DateTimeOffset.UtcNow;
         var phases = new List<BenchResult>();
         if (s.RecommendOnly)
@@ -149,7 +163,28 @@ public sealed class BenchCommand : RecoCommand<BenchSettings>
             (random, token) => client.GetRecommendationsAsync(users[random.Next(users.Length)], 10, ct: token),
             ct));
         phases.Add(recommendations with { Events = 0, EventsPerSecond = 0 });
+        await FilteredAsync(s, client, users, phases, ct);
         return await ReportAsync(s, startedAt, phases, ct);
+    }
+
+    /// <summary>The filtered phases, in order: each <c>--filter</c>, then each <c>--filter-name</c>; k = 10 like the unfiltered phase.</summary>
+    public static IReadOnlyList<(string Label, RecommendationQuery Query)> FilterPhases(BenchSettings s) =>
+    [
+        .. s.Filters.Select(f => ($"recs k=10 filter={f}", new RecommendationQuery(10) { Filter = f })),
+        .. s.FilterNames.Select(n => ($"recs k=10 filterName={n}", new RecommendationQuery(10) { FilterName = n })),
+    ];
+
+    /// <summary>One measured phase per filter, alone (no ingest), same users, duration and concurrency as <c>recs k=10</c>.</summary>
+    private static async Task FilteredAsync(BenchSettings s, RecommenderClient client, string[] users, List<BenchResult> phases, CancellationToken ct)
+    {
+        foreach (var (label, query) in FilterPhases(s))
+        {
+            var result = await AnsiConsole.Status().StartAsync(Markup.Escape($"GET recommendations ({label})…"), _ => LoadRunner.RunAsync(
+                label, s.Concurrency, 1, s.DurationValue, s.Events,
+                (random, token) => client.GetRecommendationsAsync(users[random.Next(users.Length)], query, token), ct));
+            phases.Add(result with { Events = 0, EventsPerSecond = 0 });
+            AnsiConsole.MarkupLineInterpolated($"  {label}: {result.RequestsPerSecond:N0}/s, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms");
+        }
     }
 
     /// <summary>
@@ -184,6 +219,7 @@ public sealed class BenchCommand : RecoCommand<BenchSettings>
             "recs k=10", s.Concurrency, 1, s.DurationValue, s.Events, Recommend, ct));
         phases.Add(alone with { Events = 0, EventsPerSecond = 0 });
         AnsiConsole.MarkupLineInterpolated($"  recs k=10: {alone.RequestsPerSecond:N0}/s, p50 {alone.P50Ms:0.00} ms, p99 {alone.P99Ms:0.00} ms");
+        await FilteredAsync(s, client, users, phases, ct);
         if (s.IngestConcurrency == 0) return;
 
         var (loaded, ingest) = await AnsiConsole.Status().StartAsync("GET recommendations (k=10) during ingest…", async _ =>

@@ -56,6 +56,35 @@ public static class RecoCli
             filters.AddCommand<FiltersItemsCommand>("items").WithDescription("How many items the filter keeps now, and the first by popularity.");
         });
 
+        config.AddCommand<RecommendCommand>("recommend")
+            .WithDescription("A user's list with rank, item, title, score, reason and badges (promoted, new), under --filter, --filter-name, --param, --category, --exploration, --offset, --rotation, --no-rules; --next <recommendationId> pages on.")
+            .WithExample("recommend", "ml-196", "-k", "10", "--filter", "price < 50")
+            .WithExample("recommend", "ml-196", "--next", "<recommendationId>");
+
+        config.AddBranch("promote", promote =>
+        {
+            promote.SetDescription("Promotions: places in every personal list reserved for the user's best items matching a filter (docs/API.md, Promotions).");
+            promote.SetDefaultCommand<PromoteListCommand>();
+            promote.AddCommand<PromoteListCommand>("list").WithDescription("Every promotion, in the order they are applied.");
+            promote.AddCommand<PromotePutCommand>("put")
+                .WithDescription("Store (or replace) a promotion: --filter or --filter-name, --slots, --per, [--positions 2,6] [--starts <iso>] [--ends <iso>] [--disabled].")
+                .WithExample("promote", "put", "summer", "--filter", "onSale AND categories = 'Shoes'", "--slots", "2", "--per", "10", "--positions", "2,6");
+            promote.AddCommand<PromoteGetCommand>("get").WithDescription("One promotion.");
+            promote.AddCommand<PromoteDeleteCommand>("delete").WithDescription("Remove a promotion.");
+        });
+
+        config.AddBranch("boosts", boosts =>
+        {
+            boosts.SetDescription("Boosts: scores of matching items multiplied and shifted before the top-K is chosen (docs/API.md, Boosts).");
+            boosts.SetDefaultCommand<BoostsListCommand>();
+            boosts.AddCommand<BoostsListCommand>("list").WithDescription("Every boost, in the order they compose.");
+            boosts.AddCommand<BoostsPutCommand>("put")
+                .WithDescription("Store (or replace) a boost: --filter or --filter-name, --multiply, [--add] [--disabled].")
+                .WithExample("boosts", "put", "acme", "--filter", "brand = 'acme'", "--multiply", "1.5");
+            boosts.AddCommand<BoostsGetCommand>("get").WithDescription("One boost.");
+            boosts.AddCommand<BoostsDeleteCommand>("delete").WithDescription("Remove a boost.");
+        });
+
         config.AddCommand<EvaluateCommand>("evaluate")
             .WithDescription("Measure the real service on a dataset (offline split or prequential), a fresh server per split, beside popularity, item-kNN, a plain ALS and EASE on the same split.")
             .WithExample("evaluate", "--data", "../shared/data/ml-100k", "--protocol", "offline", "--folds", "1-5")

@@ -495,7 +495,9 @@ async function loadUser(userId, { isNew = false, keepSession = false } = {}) {
     state.lastLatency = null;
     state.learningUntil = 0;
     state.first = null;
-    state.hasEvents = !isNew;
+    // Loading the same user again (the form's button) keeps what the page knows: a user made here
+    // without events yet still has no profile to ask for (it would be a 404 in the console).
+    state.hasEvents = isNew ? false : userId === state.userId ? state.hasEvents : true;
   }
   state.userId = userId;
   state.items = [];

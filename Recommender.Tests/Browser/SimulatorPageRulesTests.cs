@@ -125,7 +125,7 @@ public sealed partial class SimulatorPageTests
     /// Twelve items of their own (no events: nothing here moves the demo's popular lists), the filter
     /// keeping only them and Top 5: "More" appends five more at ranks 6–10, then the last two at 11
     /// and 12, never an item twice, then says there are no more and is disabled. A new list (Top-k)
-    /// starts again.
+    /// and a pushed ranking start again.
     /// </summary>
     [SkippableFact]
     public async Task More_appends_the_next_items_with_continuing_ranks_until_the_list_is_exhausted()
@@ -179,6 +179,16 @@ public sealed partial class SimulatorPageTests
         await Expect(page.Locator("#more-heading")).ToBeHiddenAsync();
         await Expect(button).ToBeEnabledAsync();
         await Expect(page.Locator("#more-note")).ToHaveTextAsync("");
+
+        // So does a push: the last two appended, then a like whose pushed ranking replaces the list.
+        await button.ClickAsync();
+        await Expect(more).ToHaveCountAsync(2);
+        var liked = (await cards.First.Locator(".item-title").TextContentAsync())!.Trim();
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Like {liked}", Exact = true }).ClickAsync();
+        await ExpectPushedLatency(page);
+        await Expect(more).ToHaveCountAsync(0);
+        await Expect(cards).ToHaveCountAsync(10);
+        await Expect(button).ToBeEnabledAsync();
         site.AssertNoBrowserErrors();
     }
 

@@ -12,7 +12,7 @@ namespace Recommender.Tests.Browser;
 /// against the API as a child process in local mode with the demo catalog: a like and a rating
 /// come back as pushed rankings, the bots panel runs, the page fits a phone, the console stays clean.
 /// </summary>
-public sealed class SimulatorPageTests(SimulatorPageTests.Site site) : IClassFixture<SimulatorPageTests.Site>
+public sealed partial class SimulatorPageTests(SimulatorPageTests.Site site) : IClassFixture<SimulatorPageTests.Site>
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 

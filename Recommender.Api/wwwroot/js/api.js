@@ -81,8 +81,12 @@ const enc = encodeURIComponent;
 
 export const api = {
   sendEvent: (event, options) => request('POST', '/api/v1/events', event, options),
-  recommendations: (userId, k, options, filter) => request('GET',
-    `/api/v1/users/${enc(userId)}/recommendations?k=${k}&explain=true${filter ? `&filter=${enc(filter)}` : ''}`, undefined, options),
+  /** A new list (with its recommendationId); `exploration` (0–1) gives that share of a personal list to new items. */
+  recommendations: (userId, k, options, filter, exploration) => request('GET',
+    `/api/v1/users/${enc(userId)}/recommendations?k=${k}&explain=true${filter ? `&filter=${enc(filter)}` : ''}${exploration > 0 ? `&exploration=${exploration}` : ''}`, undefined, options),
+  /** The next k items of an earlier list, under that list's own query (filter included); [] once exhausted; 404 once the id expired. */
+  next: (userId, recommendationId, k, options) => request('GET',
+    `/api/v1/users/${enc(userId)}/recommendations/next?recommendationId=${enc(recommendationId)}&k=${k}`, undefined, options),
   /** The profile, or null for a user the server has never seen (404). */
   profile: async (userId, options) => {
     try {

@@ -4,7 +4,7 @@
 import { h, $, randomId, shortId, ID_PATTERN, formatTime, formatMs } from './dom.js';
 import { api, ApiError, useSession, SIGN_IN_PAGE } from './api.js';
 import { LiveRankings, hubErrorMessage } from './live.js';
-import { renderRanking, renderRemoved, diffRankings, renderSinceStart, armHover } from './ranking.js';
+import { renderRanking, appendMore, renderRemoved, diffRankings, renderSinceStart, armHover } from './ranking.js';
 import { initBots } from './bots.js';
 import { initModel } from './model.js';
 import { icon } from './icons.js';
@@ -37,12 +37,21 @@ const state = {
   first: null,          // the first ranking shown for this user: what "since you started" compares with
   filter: '',           // the filter expression applied to the list and the watch ('' none)
   rules: null,          // the server's name of the watched rules (Watch answers carry it; pushes of others are dropped)
+  exploration: 0,       // "new items share": exploration= on the lists fetched over REST (the hub's Watch has no such parameter)
+  // "More": the list on screen continued by GET …/recommendations/next. Every new list (a push, an
+  // event's REST fallback, a user, Top-k, filter or share change) starts again: a new generation.
+  list: 0,              // the generation of the list on screen; a "More" answer for an older one is dropped
+  recommendationId: null, // the id the list on screen was served under (REST answers carry one; pushes do not)
+  more: [],             // the items appended below the list
+  moreDone: false,      // the last next answer was empty
+  moreBusy: false,
 };
 
 const ui = {
   form: $('#user-form'),
   userInput: $('#user-id'),
   k: $('#k'),
+  exploration: $('#exploration'),
   filter: $('#filter'),
   applyFilter: $('#apply-filter'),
   clearFilter: $('#clear-filter'),
@@ -64,6 +73,11 @@ const ui = {
   rankingMeta: $('#ranking-meta'),
   ranking: $('#ranking'),
   rankingEmpty: $('#ranking-empty'),
+  more: $('#more'),
+  moreHeading: $('#more-heading'),
+  moreList: $('#more-list'),
+  moreButton: $('#more-button'),
+  moreNote: $('#more-note'),
   removed: $('#removed'),
   removedList: $('#removed-list'),
   profile: $('#profile'),
@@ -163,6 +177,7 @@ function applyRanking(message, { source, initial = false }) {
   // A push ranked under other rules (the filter changed while it was in flight) is not this list.
   if (source === 'push' && (message.rules ?? null) !== state.rules) return;
   if (source !== 'push' && 'rules' in message) state.rules = message.rules ?? null;
+  resetMore(message.recommendationId ?? null);
   const items = (message.items ?? []).slice(0, state.k);
   for (const item of items) if (item.title) state.titles.set(item.itemId, item.title);
   const before = state.items;
@@ -193,6 +208,7 @@ function applyRanking(message, { source, initial = false }) {
   if (message.computedAt) parts.push(formatTime(message.computedAt));
   parts.push(source === 'push' ? 'pushed' : source === 'rewatch' ? 'live' : 'REST');
   ui.rankingMeta.textContent = parts.join(' · ');
+  renderMore();
 
   if (source === 'push' && cause) state.hasEvents = true;
   if (source === 'push' && cause?.eventId) resolvePending(cause.eventId, 'push');
@@ -209,7 +225,7 @@ async function fetchRankingByRest(eventId, via) {
   if (eventId && !state.pending.has(eventId)) return;
   const userId = state.userId;
   try {
-    const ranking = await api.recommendations(userId, state.k, undefined, state.filter);
+    const ranking = await api.recommendations(userId, state.k, undefined, state.filter, state.exploration);
     if (userId !== state.userId) return;
     applyRanking({ ...ranking, userId }, { source: 'rest' });
     if (eventId) resolvePending(eventId, via);
@@ -217,6 +233,83 @@ async function fetchRankingByRest(eventId, via) {
     showError(e, 'Could not fetch the ranking');
   }
 }
+
+// ---------------------------------------------------------------- more
+
+/** A new list on screen (or one loading): no appended items, the id it was served under (null: none yet). */
+function resetMore(recommendationId) {
+  state.list++;
+  state.recommendationId = recommendationId;
+  state.more = [];
+  state.moreDone = false;
+  state.moreBusy = false;
+  ui.moreList.replaceChildren();
+  renderMore();
+}
+
+function renderMore() {
+  ui.more.hidden = !state.userId || state.items.length === 0;
+  ui.moreHeading.hidden = state.more.length === 0;
+  ui.moreButton.disabled = state.moreDone || state.moreBusy;
+  ui.moreNote.textContent = state.moreDone ? 'no more items' : state.moreBusy ? 'loading…' : '';
+  ui.more.dataset.appended = String(state.more.length);
+  ui.more.dataset.recommendationId = state.recommendationId ?? '';
+}
+
+/**
+ * Appends the next Top-k items of the list on screen: GET …/recommendations/next with the list's id
+ * (the server keeps the list's query with it, its filter included, and never serves an item twice
+ * under one id). A pushed list carries no id: the page first asks for the list as served now, as
+ * long as what is on screen, and continues that one; an expired id (404) is replaced the same way
+ * once. An empty answer ends the list: the button is disabled with a note.
+ */
+async function loadMore() {
+  const userId = state.userId;
+  if (!userId || state.moreDone || state.moreBusy) return;
+  const list = state.list;
+  const current = () => list === state.list && userId === state.userId;
+  state.moreBusy = true;
+  renderMore();
+  try {
+    let page = null;
+    for (let attempt = 0; page === null; attempt++) {
+      if (!state.recommendationId) {
+        const shown = Math.min(100, Math.max(1, state.items.length + state.more.length));
+        const served = await api.recommendations(userId, shown, undefined, state.filter, state.exploration);
+        if (!current()) return;
+        state.recommendationId = served.recommendationId ?? null;
+        if (!state.recommendationId) throw new Error('The recommendations answer carried no recommendationId.');
+      }
+      try {
+        page = (await api.next(userId, state.recommendationId, state.k)) ?? { items: [] };
+      } catch (e) {
+        if (!current()) return;
+        if (attempt > 0 || !(e instanceof ApiError) || e.status !== 404) throw e;
+        state.recommendationId = null; // expired or forgotten by the server: continue from a list served now
+      }
+    }
+    if (!current()) return;
+    const items = page.items ?? [];
+    if (items.length === 0) {
+      state.moreDone = true;
+      return;
+    }
+    const seen = new Set([...state.items, ...state.more].map(item => item.itemId));
+    const fresh = items.filter(item => !seen.has(item.itemId));
+    for (const item of fresh) if (item.title) state.titles.set(item.itemId, item.title);
+    state.more.push(...fresh);
+    appendMore(ui.moreList, fresh, { onAction: sendEvent, maxScore: Math.max(0, ...state.items.map(item => Math.abs(item.score ?? 0))) });
+  } catch (e) {
+    if (current()) showError(e, 'Could not load more items');
+  } finally {
+    if (current()) {
+      state.moreBusy = false;
+      renderMore();
+    }
+  }
+}
+
+ui.moreButton.addEventListener('click', () => loadMore());
 
 // ---------------------------------------------------------------- events
 
@@ -402,10 +495,13 @@ async function loadUser(userId, { isNew = false, keepSession = false } = {}) {
     state.lastLatency = null;
     state.learningUntil = 0;
     state.first = null;
-    state.hasEvents = !isNew;
+    // Loading the same user again (the form's button) keeps what the page knows: a user made here
+    // without events yet still has no profile to ask for (it would be a 404 in the console).
+    state.hasEvents = isNew ? false : userId === state.userId ? state.hasEvents : true;
   }
   state.userId = userId;
   state.items = [];
+  resetMore(null);
   ui.userInput.value = userId;
   ui.rankingUser.textContent = userId;
   ui.rankingMeta.textContent = 'loading…';
@@ -425,19 +521,31 @@ async function loadUser(userId, { isNew = false, keepSession = false } = {}) {
     showError(e, 'Watch over the hub failed; using REST');
   }
   if (load !== state.load) return;
-  if (!ranking) {
+  if (!ranking || state.exploration > 0) {
     try {
-      ranking = { ...(await api.recommendations(userId, state.k, undefined, state.filter)), userId };
+      ranking = await restList(userId, state.filter, ranking);
     } catch (e) {
       showError(e, 'Could not load the recommendations');
-      ui.rankingMeta.textContent = '';
-      return;
+      if (!ranking) {
+        ui.rankingMeta.textContent = '';
+        return;
+      }
     }
   }
   if (load !== state.load) return;
-  applyRanking(ranking, { source: live.isLive ? 'rewatch' : 'rest', initial: true });
+  applyRanking(ranking, { source: ranking.recommendationId || !live.isLive ? 'rest' : 'rewatch', initial: true });
   if (isNew) renderProfile(null);
   else await refreshProfile({ seedHistory: true });
+}
+
+/**
+ * The list over REST (with its recommendationId and the "new items share"): when the hub is down,
+ * or in place of the watch's answer while the share is above 0 (the hub's Watch has no exploration).
+ * The watch's `rules` are kept, so the pushes of that watch still replace it.
+ */
+async function restList(userId, filter, watched) {
+  const ranking = await api.recommendations(userId, state.k, undefined, filter, state.exploration);
+  return watched ? { ...ranking, userId, rules: watched.rules ?? null } : { ...ranking, userId };
 }
 
 function newUserId() {
@@ -475,11 +583,8 @@ async function applyFilter(text) {
   const load = ++state.load;
   let ranking;
   try {
-    if (live.isLive) {
-      ranking = await live.watch(userId, state.k, text);
-    } else {
-      ranking = { ...(await api.recommendations(userId, state.k, undefined, text)), userId };
-    }
+    ranking = live.isLive ? await live.watch(userId, state.k, text) : null;
+    if (!ranking || state.exploration > 0) ranking = await restList(userId, text, ranking);
   } catch (e) {
     if (load !== state.load) return;
     if (e instanceof ApiError && e.status !== 400) { showError(e, 'Could not apply the filter'); return; }
@@ -491,7 +596,7 @@ async function applyFilter(text) {
   ui.filter.dataset.applied = text;
   ui.clearFilter.hidden = !text;
   state.items = [];
-  applyRanking(ranking, { source: live.isLive ? 'rewatch' : 'rest', initial: true });
+  applyRanking(ranking, { source: ranking.recommendationId || !live.isLive ? 'rest' : 'rewatch', initial: true });
 }
 
 ui.applyFilter.addEventListener('click', () => applyFilter(ui.filter.value));
@@ -506,7 +611,12 @@ ui.k.addEventListener('change', () => {
   state.k = Number(ui.k.value) || 10;
   if (state.userId) loadUser(state.userId, { keepSession: true });
 });
+ui.exploration.addEventListener('change', () => {
+  state.exploration = Number(ui.exploration.value) || 0;
+  if (state.userId) loadUser(state.userId, { keepSession: true });
+});
 armHover(ui.ranking);
+armHover(ui.moreList);
 
 initBots({
   showError,
@@ -547,6 +657,7 @@ async function initSession() {
 
 (async () => {
   state.k = Number(ui.k.value) || 10;
+  state.exploration = Number(ui.exploration.value) || 0;
   renderConnection(live.state);
   // Before anything else: without a key or a session every call would be a 401.
   if (!(await initSession())) return;

@@ -74,71 +74,86 @@ export function renderRanking(list, items, diff, { onAction, highlight }) {
   const moves = new Map(highlight ? diff.moved.map(m => [m.itemId, m]) : []);
   const maxScore = Math.max(1e-9, ...items.map(i => Math.abs(i.score ?? 0)));
 
-  list.replaceChildren(...items.map((item, index) => {
-    const rank = item.rank ?? index + 1;
-    const move = moves.get(item.itemId);
-    const isNew = added.has(item.itemId);
-    const title = item.title || item.itemId;
-    const width = Math.max(2, Math.round(100 * Math.abs(item.score ?? 0) / maxScore));
-
-    let moveBadge = null;
-    if (move) {
-      const up = move.from > move.to;
-      const n = Math.abs(move.from - move.to);
-      moveBadge = h('span', {
-        class: `move ${up ? 'up' : 'down'}`,
-        title: `was #${move.from}`,
-        'aria-label': `${up ? 'up' : 'down'} ${n} from #${move.from}`,
-      }, `${up ? '▲' : '▼'} ${n}`);
-    }
-
-    return h('li', {
-      class: `card${isNew ? ' is-new' : ''}${move ? (move.from > move.to ? ' moved-up' : ' moved-down') : ''}`,
-      dataset: { itemId: item.itemId, rank: String(rank) },
-    },
-      h('div', { class: 'rank' }, h('span', { class: 'rank-number', 'aria-label': `rank ${rank}` }, String(rank)), moveBadge),
-      h('div', { class: 'card-body' },
-        h('div', { class: 'title-row' },
-          h('h3', { class: 'item-title' }, title),
-          isNew ? h('span', { class: 'badge-new' }, 'new') : null,
-          typeof item.promotion === 'string' && item.promotion
-            ? h('span', { class: 'badge-promoted', title: `promoted: ${item.promotion}` }, 'promoted') : null,
-          item.isNew === true ? h('span', { class: 'badge-item-new', title: 'new in the catalogue' }, 'new') : null,
-          h('span', { class: 'chips' }, (item.categories ?? []).map(c => h('span', { class: 'chip' }, c))),
-          h('span', { class: 'item-id' }, item.itemId)),
-        propertyChips(item),
-        h('div', { class: 'info-row' },
-          h('div', { class: 'score', title: `score ${item.score}` },
-            h('div', { class: 'bar', role: 'presentation' }, h('span', { style: { width: `${width}%` } })),
-            h('span', { class: 'score-value' }, (item.score ?? 0).toFixed(3))),
-          item.reason ? h('p', { class: 'reason' }, item.reason) : null),
-        h('div', { class: 'actions' },
-          ACTIONS.map(a => h('button', {
-            type: 'button',
-            class: `act act-${a.type}`,
-            dataset: { action: a.type },
-            'aria-label': `${a.label} ${title}`,
-            onClick: () => onAction(item, a.type),
-          }, icon(a.type), h('span', { class: 'label' }, a.label))),
-          h('div', { class: 'stars', role: 'group', 'aria-label': `Rate ${title}`, 'aria-describedby': 'rating-help' },
-            [1, 2, 3, 4, 5].map(n => h('button', {
-              type: 'button',
-              class: 'star',
-              dataset: { action: `rating-${n}`, value: String(n) },
-              'aria-label': `Rate ${title} ${n} star${n > 1 ? 's' : ''}`,
-              title: `${n} star${n > 1 ? 's' : ''}`,
-              onClick: () => onAction(item, 'rating', n),
-            }, '★'))))));
-  }));
+  list.replaceChildren(...items.map((item, index) => card(item, index + 1, { added, moves, maxScore, onAction })));
 
   // The new cards sit under a pointer that has not moved: no hover styling (five lit stars that
   // look like a rating) until the pointer really moves (see armHover).
   list.classList.remove('pointer-moved');
 
   if (focused) {
-    const card = [...list.children].find(li => li.dataset.itemId === focused.itemId);
-    card?.querySelector(`[data-action="${focused.action}"]`)?.focus({ preventScroll: true });
+    const li = [...list.children].find(child => child.dataset.itemId === focused.itemId);
+    li?.querySelector(`[data-action="${focused.action}"]`)?.focus({ preventScroll: true });
   }
+}
+
+/**
+ * Appends the items of a "More" page (GET …/recommendations/next) to `list`, under the list on
+ * screen: the server's ranks continue (11, 12, … after a first page of 10); the score bars keep the
+ * scale of the list above (`maxScore`), so a lower page reads as lower.
+ */
+export function appendMore(list, items, { onAction, maxScore }) {
+  const scale = Math.max(1e-9, maxScore ?? 0, ...items.map(i => Math.abs(i.score ?? 0)));
+  list.append(...items.map((item, index) => card(item, list.children.length + index + 1, {
+    added: new Set(), moves: new Map(), maxScore: scale, onAction, more: true,
+  })));
+}
+
+/** One card: rank (and its move), title, badges, categories, properties, score, reason, actions. */
+function card(item, position, { added, moves, maxScore, onAction, more = false }) {
+  const rank = item.rank ?? position;
+  const move = moves.get(item.itemId);
+  const entered = added.has(item.itemId);
+  const title = item.title || item.itemId;
+  const width = Math.max(2, Math.round(100 * Math.abs(item.score ?? 0) / maxScore));
+  const promotion = typeof item.promotion === 'string' && item.promotion ? item.promotion : null;
+
+  let moveBadge = null;
+  if (move) {
+    const up = move.from > move.to;
+    const n = Math.abs(move.from - move.to);
+    moveBadge = h('span', {
+      class: `move ${up ? 'up' : 'down'}`,
+      title: `was #${move.from}`,
+      'aria-label': `${up ? 'up' : 'down'} ${n} from #${move.from}`,
+    }, `${up ? '▲' : '▼'} ${n}`);
+  }
+
+  return h('li', {
+    class: `card${more ? ' more-card' : ''}${entered ? ' is-new' : ''}${move ? (move.from > move.to ? ' moved-up' : ' moved-down') : ''}`,
+    dataset: { itemId: item.itemId, rank: String(rank), ...(promotion ? { promotion } : {}), ...(item.isNew === true ? { catalogueNew: 'true' } : {}) },
+  },
+    h('div', { class: 'rank' }, h('span', { class: 'rank-number', 'aria-label': `rank ${rank}` }, String(rank)), moveBadge),
+    h('div', { class: 'card-body' },
+      h('div', { class: 'title-row' },
+        h('h3', { class: 'item-title' }, title),
+        entered ? h('span', { class: 'badge-new', title: 'entered the list at the last change' }, 'just in') : null,
+        promotion ? h('span', { class: 'badge-promoted', title: `promoted: ${promotion}`, 'aria-label': `promoted by ${promotion}` }, 'promoted') : null,
+        item.isNew === true ? h('span', { class: 'badge-item-new', title: 'new in the catalogue: not in the last training yet' }, 'new') : null,
+        h('span', { class: 'chips' }, (item.categories ?? []).map(c => h('span', { class: 'chip' }, c))),
+        h('span', { class: 'item-id' }, item.itemId)),
+      propertyChips(item),
+      h('div', { class: 'info-row' },
+        h('div', { class: 'score', title: `score ${item.score}` },
+          h('div', { class: 'bar', role: 'presentation' }, h('span', { style: { width: `${width}%` } })),
+          h('span', { class: 'score-value' }, (item.score ?? 0).toFixed(3))),
+        item.reason ? h('p', { class: 'reason' }, item.reason) : null),
+      h('div', { class: 'actions' },
+        ACTIONS.map(a => h('button', {
+          type: 'button',
+          class: `act act-${a.type}`,
+          dataset: { action: a.type },
+          'aria-label': `${a.label} ${title}`,
+          onClick: () => onAction(item, a.type),
+        }, icon(a.type), h('span', { class: 'label' }, a.label))),
+        h('div', { class: 'stars', role: 'group', 'aria-label': `Rate ${title}`, 'aria-describedby': 'rating-help' },
+          [1, 2, 3, 4, 5].map(n => h('button', {
+            type: 'button',
+            class: 'star',
+            dataset: { action: `rating-${n}`, value: String(n) },
+            'aria-label': `Rate ${title} ${n} star${n > 1 ? 's' : ''}`,
+            title: `${n} star${n > 1 ? 's' : ''}`,
+            onClick: () => onAction(item, 'rating', n),
+          }, '★'))))));
 }
 
 /** The items that left the list, with the titles they had. */

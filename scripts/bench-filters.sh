@@ -46,7 +46,7 @@ for clients in $CLIENTS; do
     --json "$OUT/$clients.json" >"$OUT/$clients.log" 2>&1
   echo "$clients clients done"
 done
-awk '/VmRSS/ {print $2 * 1024}' "/proc/$server_pid/status" >"$OUT/rss"
+awk '/VmRSS/ {printf "%d\n", $2 * 1024}' "/proc/$server_pid/status" >"$OUT/rss"
 
 python3 - "$OUT" "$SIZE" "$CLIENTS" <<'PY'
 import json, sys

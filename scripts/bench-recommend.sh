@@ -42,7 +42,7 @@ for size in $SIZES; do
         >"$OUT/$size-$name-$clients.log" 2>&1
       echo "$size items, $name scan, $clients clients done"
     done
-    awk '/VmRSS/ {print $2 * 1024}' "/proc/$server_pid/status" >"$OUT/$size-$name.rss"
+    awk '/VmRSS/ {printf "%d\n", $2 * 1024}' "/proc/$server_pid/status" >"$OUT/$size-$name.rss"
     stop_server
     rm -rf "$data"
   done

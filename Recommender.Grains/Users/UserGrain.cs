@@ -39,7 +39,8 @@ public sealed class UserGrain(
     private Watchers? _watchers;
     private IGrainTimer? _saveTimer;
     /// <summary>The last ranking pushed under each watched rules (key "" unfiltered), for the diffs.</summary>
-    private readonly Dictionary<string, string[]> _lastPushed = new(StringComparer.Ordinal);
+    /// <summary>The last pushed ids per watched rules ("" unfiltered); created by the first watch, so a user nobody watches holds none (memory per user grain).</summary>
+    private Dictionary<string, string[]>? _lastPushed;
     /// <summary>Events applied since the last snapshot write (0 = the snapshot is current).</summary>
     private int _unsavedEvents;
     /// <summary>An append failed without an answer: it may have landed all the same (e.g. the store died after its fsync, before its reply).</summary>
@@ -234,7 +235,7 @@ public sealed class UserGrain(
     {
         if (_watchers is null) return Task.CompletedTask;
         _watchers.Remove(observer, rules);
-        if (!_watchers.Watches(rules)) _lastPushed.Remove(rules ?? "");
+        if (!_watchers.Watches(rules)) _lastPushed?.Remove(rules ?? "");
         return Task.CompletedTask;
     }
 
@@ -255,6 +256,7 @@ public sealed class UserGrain(
         var (items, strategy) = lists.Compose(Taste(), query, []);
         var ids = Array.ConvertAll(items, i => i.ItemId);
         var key = rules?.Key;
+        _lastPushed ??= new(StringComparer.Ordinal);
         var diff = RankingDiff.Between(_lastPushed.GetValueOrDefault(key ?? "") ?? [], ids);
         _lastPushed[key ?? ""] = ids;
         // What the user was shown, for the online hit-rate: the unfiltered ranking only (as Recommend).
@@ -525,14 +527,17 @@ public sealed class UserGrain(
     {
         get
         {
-            if (!ReferenceEquals(_propertiesJson, State.Properties))
-                (_propertiesJson, _properties) = (State.Properties, Recommender.Rules.PropertyBag.FromJson(State.Properties));
-            return _properties;
+            if (State.Properties is null) return Recommender.Rules.PropertyBag.Empty;
+            if (_properties is not { } held || !ReferenceEquals(held.Json, State.Properties))
+                _properties = held = new ParsedProperties(State.Properties, Recommender.Rules.PropertyBag.FromJson(State.Properties));
+            return held.Bag;
         }
     }
 
-    private string? _propertiesJson;
-    private Recommender.Rules.PropertyBag _properties = Recommender.Rules.PropertyBag.Empty;
+    /// <summary>One reference, null for a user without properties: a field per active user grain counts (memory per user, BENCHMARKS.md).</summary>
+    private ParsedProperties? _properties;
+
+    private sealed record ParsedProperties(string Json, Recommender.Rules.PropertyBag Bag);
 
     private UserProfile BuildProfile() => new()
     {

@@ -97,7 +97,7 @@ public static class ItemEndpoints
         var patch = ItemParser.ParsePatch(document!.RootElement, errors);
         if (errors.Any || patch is null) return errors.ToResult();
         var result = await grains.GetGrain<IItemGrain>(itemId).Patch(patch);
-        if (result is null) return Unknown(itemId, null);
+        if (result is null) return Unknown(itemId, await grains.GetGrain<IItemGrain>(itemId).Get());
         if (result.Record is null)
         {
             errors.Add(result.ErrorField ?? "properties", result.Error ?? "The merged properties break a limit.");
@@ -110,7 +110,8 @@ public static class ItemEndpoints
     {
         var errors = new ValidationErrors();
         if (!errors.Id("itemId", itemId)) return errors.ToResult();
-        return await grains.GetGrain<IItemGrain>(itemId).Delete() ? TypedResults.NoContent() : Unknown(itemId, null);
+        var item = grains.GetGrain<IItemGrain>(itemId);
+        return await item.Delete() ? TypedResults.NoContent() : Unknown(itemId, await item.Get());
     }
 
     private static IResult Unknown(string itemId, ItemRecord? record) => record is { Deleted: true }

@@ -13,7 +13,7 @@ namespace Recommender.Client.Commands;
 public sealed class EvaluateSettings : RecoSettings
 {
     [CommandOption("--data <PATH>")]
-    [Description("A dataset folder — ml-100k, MovieLens CSV (ratings.csv + movies.csv), Last.fm hetrec2011 (user_artists.dat + artists.dat) — or synthetic[:default|longtail|popular|drift]. Read in place, never copied.")]
+    [Description("A dataset folder — ml-100k, MovieLens CSV (ratings.csv + movies.csv), Last.fm hetrec2011 (user_artists.dat + artists.dat) — or synthetic[[:default|longtail|popular|drift]]. Read in place, never copied.")]
     public string Data { get; set; } = "";
 
     [CommandOption("--protocol <NAME>")]

@@ -11,7 +11,7 @@ namespace Recommender.Client.Commands;
 public sealed class ImportSettings : RecoSettings
 {
     [CommandArgument(0, "<source>")]
-    [Description("A dataset folder (ml-100k, MovieLens CSV, Last.fm hetrec2011) or synthetic[:preset] — or, before it, the word movielens/lastfm/synthetic (accepted, not needed).")]
+    [Description("A dataset folder (ml-100k, MovieLens CSV, Last.fm hetrec2011) or synthetic[[:preset]] — or, before it, the word movielens/lastfm/synthetic (accepted, not needed).")]
     public string Source { get; set; } = "";
 
     [CommandArgument(1, "[path]")]

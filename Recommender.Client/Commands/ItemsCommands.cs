@@ -20,7 +20,7 @@ public class FilteredSettings : RecoSettings
     public string? FilterName { get; set; }
 
     [CommandOption("--param <NAME=VALUE>")]
-    [Description("A $parameter of the filter (repeatable): max=50, regions=[\"EU\",\"US\"].")]
+    [Description("A $parameter of the filter (repeatable): max=50, regions=[[\"EU\",\"US\"]].")]
     public string[] Parameters { get; set; } = [];
 
     public FilterSpec? Spec() => Filter is null && FilterName is null && Parameters.Length == 0
@@ -100,7 +100,7 @@ public sealed class ItemsPutSettings : RecoSettings
     public string[] Categories { get; set; } = [];
 
     [CommandOption("--property <NAME=VALUE>")]
-    [Description("A property (repeatable): price=9.5, onSale=true, releasedAt=2026-01-02T00:00:00Z, tags=[a,b], brand=acme; quotes force text: code='42'.")]
+    [Description("A property (repeatable): price=9.5, onSale=true, releasedAt=2026-01-02T00:00:00Z, tags=[[a,b]], brand=acme; quotes force text: code='42'.")]
     public string[] Properties { get; set; } = [];
 
     [CommandOption("--hidden")]

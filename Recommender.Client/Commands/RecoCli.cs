@@ -34,7 +34,7 @@ public static class RecoCli
                 .WithExample("items", "list", "--filter", "price < 50 AND onSale", "--limit", "10");
             items.AddCommand<ItemsGetCommand>("get").WithDescription("One item with its properties.");
             items.AddCommand<ItemsPutCommand>("put")
-                .WithDescription("Describe an item whole: --title, --category (repeatable), --property name=value (repeatable; numbers, true/false, ISO dates and [a,b] lists are typed).")
+                .WithDescription("Describe an item whole: --title, --category (repeatable), --property name=value (repeatable; numbers, true/false, ISO dates and [[a,b]] lists are typed).")
                 .WithExample("items", "put", "boots-1", "--title", "Boots", "--category", "Shoes", "--property", "price=49.5", "--property", "tags=[winter,leather]");
             items.AddCommand<ItemsPatchCommand>("patch")
                 .WithDescription("Change part of an item: --property, --unset, --hide / --show, --expires <iso|none>.")
@@ -67,7 +67,7 @@ public static class RecoCli
             promote.SetDefaultCommand<PromoteListCommand>();
             promote.AddCommand<PromoteListCommand>("list").WithDescription("Every promotion, in the order they are applied.");
             promote.AddCommand<PromotePutCommand>("put")
-                .WithDescription("Store (or replace) a promotion: --filter or --filter-name, --slots, --per, [--positions 2,6] [--starts <iso>] [--ends <iso>] [--disabled].")
+                .WithDescription("Store (or replace) a promotion: --filter or --filter-name, --slots, --per, [[--positions 2,6]] [[--starts <iso>]] [[--ends <iso>]] [[--disabled]].")
                 .WithExample("promote", "put", "summer", "--filter", "onSale AND categories = 'Shoes'", "--slots", "2", "--per", "10", "--positions", "2,6");
             promote.AddCommand<PromoteGetCommand>("get").WithDescription("One promotion.");
             promote.AddCommand<PromoteDeleteCommand>("delete").WithDescription("Remove a promotion.");
@@ -79,7 +79,7 @@ public static class RecoCli
             boosts.SetDefaultCommand<BoostsListCommand>();
             boosts.AddCommand<BoostsListCommand>("list").WithDescription("Every boost, in the order they compose.");
             boosts.AddCommand<BoostsPutCommand>("put")
-                .WithDescription("Store (or replace) a boost: --filter or --filter-name, --multiply, [--add] [--disabled].")
+                .WithDescription("Store (or replace) a boost: --filter or --filter-name, --multiply, [[--add]] [[--disabled]].")
                 .WithExample("boosts", "put", "acme", "--filter", "brand = 'acme'", "--multiply", "1.5");
             boosts.AddCommand<BoostsGetCommand>("get").WithDescription("One boost.");
             boosts.AddCommand<BoostsDeleteCommand>("delete").WithDescription("Remove a boost.");

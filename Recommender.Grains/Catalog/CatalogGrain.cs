@@ -6,7 +6,7 @@ using Recommender.Grains.Users;
 namespace Recommender.Grains.Catalog;
 
 [StatelessWorker]
-public sealed class CatalogGrain(ItemIndex index, RankingEngine ranking, SimilarItems similar, ItemFilters filters, TimeProvider time) : Grain, ICatalogGrain
+public sealed class CatalogGrain(ItemIndex index, RankingEngine ranking, SimilarItems similar, ItemFilters filters, Exploration exploration, TimeProvider time) : Grain, ICatalogGrain
 {
     /// <summary>Single-key address: a stateless worker is activated locally on whichever silo is asked.</summary>
     public const long Key = 0;
@@ -42,7 +42,8 @@ public sealed class CatalogGrain(ItemIndex index, RankingEngine ranking, Similar
         return Task.FromResult(new ItemPage(all.Count, [.. all.Skip(offset).Take(limit).Select(r => r.Clone())]));
     }
 
-    public Task<RankedItem[]> Popular(RecommendQuery query) => Task.FromResult(ranking.Popular(UserTaste.Empty, query));
+    // isNew marks new items on every list (docs/API.md), the popular one too.
+    public Task<RankedItem[]> Popular(RecommendQuery query) => Task.FromResult(exploration.Mark(ranking.Popular(UserTaste.Empty, query)));
 
     public Task<RankedItem[]> Similar(string itemId, RecommendQuery query) => Task.FromResult(similar.Find(itemId, query));
 

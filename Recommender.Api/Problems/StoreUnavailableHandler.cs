@@ -63,6 +63,9 @@ public sealed class StoreUnavailableHandler(IProblemDetailsService problems, ILo
                 or Orleans.Storage.InconsistentStateException or OperationCanceledException)
                 return true;
             if (e.GetType().FullName?.Contains("Redis", StringComparison.Ordinal) == true) return true;
+            // The store's socket reset mid-command (StackExchange.Redis surfaces Pipelines' ConnectionResetException
+            // unwrapped): the two 500s RedisOutageTests saw in CI were this.
+            if (e is System.Net.Sockets.SocketException || e.GetType().FullName?.StartsWith("Pipelines.Sockets", StringComparison.Ordinal) == true) return true;
             if (e is AggregateException { InnerExceptions.Count: > 0 } aggregate && aggregate.InnerExceptions.Any(IsUnavailable)) return true;
         }
         return false;

@@ -33,8 +33,10 @@ public sealed class CatalogVisibilityTests(ITestOutputHelper output)
         // Placement may favour one silo for a while (it weighs their load): add users until both have one.
         var candidates = new List<string>();
         Dictionary<string, HashSet<string>> placement = [];
-        for (var round = 0; round < 10 && placement.Count(p => p.Value.Count > 0) < 2; round++)
+        for (var round = 0; round < 40 && placement.Count(p => p.Value.Count > 0) < 2; round++)
         {
+            // A silo that joined last may not take activations at first (CI once saw 160 users on one silo).
+            if (round > 0) await Task.Delay(TimeSpan.FromSeconds(1));
             var batch = Enumerable.Range(candidates.Count, 16).Select(u => $"vis-user{u}").ToArray();
             candidates.AddRange(batch);
             await Task.WhenAll(batch.Select(async user =>

@@ -40,14 +40,23 @@ public sealed partial class PropertyBag : IReadOnlyDictionary<string, PropertyVa
     /// with the field named <paramref name="prefix"/>.name; nothing is returned when there is one.
     /// A JSON null as a value is an error here (in a merge patch it removes the name).
     /// </summary>
-    public static PropertyBag? Parse(JsonElement element, string prefix, Action<string, string> error)
+    public static PropertyBag? Parse(JsonElement element, string prefix, Action<string, string> error) =>
+        element.ValueKind == JsonValueKind.Object
+            ? Read(new Dictionary<string, PropertyValue>(StringComparer.Ordinal), element, prefix, error, nullRemoves: false)
+            : Refuse(prefix, $"{prefix} must be a JSON object of named values.", error);
+
+    private static PropertyBag? Refuse(string field, string reason, Action<string, string> error)
     {
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            error(prefix, $"{prefix} must be a JSON object of named values.");
-            return null;
-        }
-        var values = new Dictionary<string, PropertyValue>(StringComparer.Ordinal);
+        error(field, reason);
+        return null;
+    }
+
+    /// <summary>
+    /// Applies the object's names to <paramref name="values"/>: a value replaces, a JSON null removes
+    /// the name when <paramref name="nullRemoves"/> (a merge patch) and is refused otherwise.
+    /// </summary>
+    private static PropertyBag? Read(Dictionary<string, PropertyValue> values, JsonElement element, string prefix, Action<string, string> error, bool nullRemoves)
+    {
         var ok = true;
         foreach (var property in element.EnumerateObject())
         {
@@ -62,9 +71,9 @@ public sealed partial class PropertyBag : IReadOnlyDictionary<string, PropertyVa
             {
                 error(field, $"A property name is 1–{MaxNameLength} characters: a letter or '_', then letters, digits or '_'.");
                 ok = false;
-                continue;
             }
-            if (ParseValue(property.Value, field, error) is { } value) values[name] = value;
+            else if (nullRemoves && property.Value.ValueKind == JsonValueKind.Null) values.Remove(name);
+            else if (ParseValue(property.Value, field, error) is { } value) values[name] = value;
             else ok = false;
         }
         return ok ? Checked(new PropertyBag(values), prefix, error) : null;
@@ -78,35 +87,10 @@ public sealed partial class PropertyBag : IReadOnlyDictionary<string, PropertyVa
     }
 
     /// <summary>RFC 7396 JSON Merge Patch: a name with null is removed, any other value replaces (objects are not merged deeper: values are flat).</summary>
-    public static PropertyBag? MergePatch(PropertyBag current, JsonElement patch, string prefix, Action<string, string> error)
-    {
-        if (patch.ValueKind != JsonValueKind.Object)
-        {
-            error(prefix, $"{prefix} must be a JSON object (a merge patch).");
-            return null;
-        }
-        var values = new Dictionary<string, PropertyValue>(current._values, StringComparer.Ordinal);
-        var ok = true;
-        foreach (var property in patch.EnumerateObject())
-        {
-            if (Text(() => property.Name) is not { } name)
-            {
-                error(prefix, "A property name must be valid UTF-8 text.");
-                ok = false;
-                continue;
-            }
-            var field = $"{prefix}.{name}";
-            if (!IsValidName(name))
-            {
-                error(field, $"A property name is 1–{MaxNameLength} characters: a letter or '_', then letters, digits or '_'.");
-                ok = false;
-            }
-            else if (property.Value.ValueKind == JsonValueKind.Null) values.Remove(name);
-            else if (ParseValue(property.Value, field, error) is { } value) values[name] = value;
-            else ok = false;
-        }
-        return ok ? Checked(new PropertyBag(values), prefix, error) : null;
-    }
+    public static PropertyBag? MergePatch(PropertyBag current, JsonElement patch, string prefix, Action<string, string> error) =>
+        patch.ValueKind == JsonValueKind.Object
+            ? Read(new Dictionary<string, PropertyValue>(current._values, StringComparer.Ordinal), patch, prefix, error, nullRemoves: true)
+            : Refuse(prefix, $"{prefix} must be a JSON object (a merge patch).", error);
 
     private static PropertyBag? Checked(PropertyBag bag, string prefix, Action<string, string> error)
     {

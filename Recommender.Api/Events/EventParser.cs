@@ -16,7 +16,7 @@ public static class EventParser
     private static readonly DateTimeOffset Earliest = DateTimeOffset.UnixEpoch;
 
     public static IncomingEvent? Parse(JsonElement element, string prefix, ValidationErrors errors, DateTimeOffset now,
-        string userField = "userId", string itemField = "itemId", string typeField = "type")
+        string userField = "userId", string itemField = "itemId", string typeField = "type", string recommendationField = "recommendationId")
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -58,6 +58,14 @@ public static class EventParser
         var eventId = JsonBody.String(element, "eventId", prefix + "eventId", errors, required: false);
         if (eventId is not null) ok &= errors.Id(prefix + "eventId", eventId);
 
+        // The list the event answers (attribution): the recommendationId a served list carried.
+        var recommendationId = JsonBody.String(element, recommendationField, prefix + recommendationField, errors, required: false);
+        if (recommendationId is not null && (recommendationId.Length is 0 or > 64 || !recommendationId.All(char.IsAsciiLetterOrDigit)))
+        {
+            errors.Add(prefix + recommendationField, $"{prefix}{recommendationField} is the id a served list carried (1–64 letters and digits).");
+            ok = false;
+        }
+
         if (!ok || errors.Total != before || userId is null || itemId is null || typeText is null) return null;
         return new IncomingEvent(userId, new InteractionEvent
         {
@@ -66,6 +74,7 @@ public static class EventParser
             Value = type == EventType.Dislike ? 0f : (float)(value ?? 0),
             Timestamp = timestamp.ToUnixTimeMilliseconds(),
             EventId = eventId,
+            RecommendationId = recommendationId,
         });
     }
 }

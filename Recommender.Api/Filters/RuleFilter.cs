@@ -29,7 +29,7 @@ public static class RuleFilter
         return (filter, filterName);
     }
 
-    private static void Check(string expression, string field, ValidationErrors errors)
+    public static void Check(string expression, string field, ValidationErrors errors)
     {
         try
         {

@@ -1,3 +1,4 @@
+using Recommender.Api.Experiments;
 using Recommender.Api.Filters;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -67,6 +68,7 @@ public static class ApiExtensions
         app.MapFiltersApi();
         app.MapPromotionsApi();
         app.MapBoostsApi();
+        app.MapExperimentsApi();
         app.MapSeedApi();
         app.MapModelApi();
         app.MapHealthApi();

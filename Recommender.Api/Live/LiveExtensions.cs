@@ -22,6 +22,8 @@ public static class LiveExtensions
         services.AddLogging(b => b.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.Critical));
         services.AddSingleton<RankingPushRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<RankingPushRelay>());
+        services.AddSingleton<ExperimentBroadcaster>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExperimentBroadcaster>());
         return services;
     }
 

@@ -17,7 +17,7 @@ namespace Recommender.Api.Live;
 /// <see cref="LiveOptions.MaxWatchesPerConnection"/> users. Refusals are hub errors, never a disconnect.
 /// </summary>
 [Microsoft.AspNetCore.Authorization.Authorize(Policy = Security.ApiPolicies.Read)]
-public sealed class RecommendationsHub(RankingPushRelay relay, IGrainFactory grains) : Hub
+public sealed class RecommendationsHub(RankingPushRelay relay, ExperimentBroadcaster experiments, IGrainFactory grains) : Hub
 {
     /// <summary>Watches the user's unfiltered ranking (replacing the connection's watch of that user, if any).</summary>
     public Task<RankingChangedMessage> Watch(string userId, int k) => WatchWith(userId, k, rules: null);
@@ -106,5 +106,22 @@ public sealed class RecommendationsHub(RankingPushRelay relay, IGrainFactory gra
         await relay.UnwatchAsync(Context.ConnectionId, userId);
     }
 
-    public override Task OnDisconnectedAsync(Exception? exception) => relay.ConnectionClosedAsync(Context.ConnectionId);
+    /// <summary>
+    /// Joins the experiment's results: answers them now, then <c>experimentResults</c> arrives each
+    /// time they change (checked every 2 s; <see cref="ExperimentBroadcaster"/>).
+    /// </summary>
+    public async Task<Grains.Experiments.ExperimentResults> WatchExperiment(string experimentId)
+    {
+        if (!FilterNames.IsValid(experimentId)) throw new HubException($"experimentId: {Experiments.ExperimentParser.IdRule}");
+        return await experiments.WatchAsync(Context.ConnectionId, experimentId)
+            ?? throw new HubException($"experimentId: No experiment has id '{experimentId}'.");
+    }
+
+    public Task UnwatchExperiment(string experimentId) => experiments.UnwatchAsync(Context.ConnectionId, experimentId);
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        experiments.ConnectionClosed(Context.ConnectionId);
+        return relay.ConnectionClosedAsync(Context.ConnectionId);
+    }
 }

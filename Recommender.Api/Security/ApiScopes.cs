@@ -34,6 +34,8 @@ public static class ApiScopes
         if (Equal(path, "/api/v1/users/{userId}") && HttpMethods.IsDelete(method)) return Admin;
         if (Equal(path, "/api/v1/users/{userId}/export")) return Admin;
         if (Is(path, "/api/v1/model") && !IsRead(method)) return Admin;
+        // An experiment changes what every user is served; a declared winner becomes the default.
+        if (Is(path, "/api/v1/experiments") && !IsRead(method)) return Admin;
         if (Equal(path, "/api/v1/recommend")) return Read; // the seed's read is a POST
         return IsRead(method) ? Read : Write;
     }

@@ -48,7 +48,7 @@ public static class SeedEndpoints
         if (problem is not null) return problem;
         using var _ = document;
         var errors = new ValidationErrors();
-        var parsed = EventParser.Parse(document!.RootElement, "", errors, DateTimeOffset.UtcNow, "user_id", "item_id", "event_type");
+        var parsed = EventParser.Parse(document!.RootElement, "", errors, DateTimeOffset.UtcNow, "user_id", "item_id", "event_type", "recommendation_id");
         if (errors.Any || parsed is null) return errors.ToResult();
         await ingest.RecordAsync([parsed.Value]);
         return TypedResults.Ok(new SeedStatus("ok"));
@@ -81,9 +81,9 @@ public static class SeedEndpoints
         }
         var rules = Filters.FilterQuery.Read(filter, filterName, parameters, errors);
         if (errors.Any) return errors.ToResult();
-        var ranking = await grains.GetGrain<IUserGrain>(userId!).Recommend(rules.ApplyTo(new RecommendQuery { K = (int)count }));
+        var ranking = await grains.GetGrain<IUserGrain>(userId!).Recommend(rules.ApplyTo(new RecommendQuery { K = (int)count, Source = "seed" }));
         return TypedResults.Ok(new SeedRecommendations(userId!,
-            [.. ranking.Items.Select(i => new SeedRecommendation(i.ItemId, i.Score, i.Title, i.Categories))]));
+            [.. ranking.Items.Select(i => new SeedRecommendation(i.ItemId, i.Score, i.Title, i.Categories))], ranking.RecommendationId));
     }
 }
 
@@ -95,4 +95,6 @@ public sealed record SeedRecommendation(
     float Score, string Title, string[] Categories);
 public sealed record SeedRecommendations(
     [property: System.Text.Json.Serialization.JsonPropertyName("user_id")] string UserId,
-    SeedRecommendation[] Recommendations);
+    SeedRecommendation[] Recommendations,
+    // Beyond the seed's shape: the served list's id (an event's "recommendationId" attributes it).
+    [property: System.Text.Json.Serialization.JsonPropertyName("recommendation_id")] string? RecommendationId = null);

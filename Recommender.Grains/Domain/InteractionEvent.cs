@@ -13,6 +13,8 @@ public sealed record InteractionEvent
     /// <summary>Unix milliseconds.</summary>
     [Id(3)] public long Timestamp { get; init; }
     [Id(4)] public string? EventId { get; init; }
+    /// <summary>The served list the event answers (attribution, docs/API.md); not written to the log.</summary>
+    [Id(5)] public string? RecommendationId { get; init; }
 
     public DateTimeOffset Time => DateTimeOffset.FromUnixTimeMilliseconds(Timestamp);
 

@@ -24,6 +24,11 @@ public sealed record RankingChange
     [Id(8)] public DateTimeOffset? ReceivedAt { get; init; }
     /// <summary>The <see cref="WatchRules.Key"/> of the rules it was ranked under; null: unfiltered.</summary>
     [Id(9)] public string? Rules { get; init; }
+    /// <summary>Names this pushed list: an event may carry it (attribution), <c>next</c> continues it.</summary>
+    [Id(10)] public string? RecommendationId { get; init; }
+    /// <summary>The running experiment and the user's variant in it; null outside one.</summary>
+    [Id(11)] public string? Experiment { get; init; }
+    [Id(12)] public string? Variant { get; init; }
 
     /// <summary>
     /// The sequence of a ranking at log <paramref name="position"/> in <paramref name="epoch"/>. A

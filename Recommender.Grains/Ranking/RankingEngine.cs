@@ -24,9 +24,33 @@ public sealed class RankingEngine(ItemIndex index, LiveModel live, ItemMasks mas
     /// <summary>The user's list: the organic ranking with the exploration share's places given to new items (<see cref="Exploration"/>).</summary>
     public (RankedItem[] Items, string Strategy) Rank(UserTaste taste, RecommendQuery query)
     {
+        if (query.Strategy == "popular") return (Popular(taste, query), "popular");
         var places = taste.HasPositiveEvidence ? exploration.Places(query) : 0;
         var (items, strategy) = RankOrganic(taste, places > 0 ? query with { K = query.K + places } : query);
-        return (exploration.Mix(items, taste, query, places), strategy);
+        items = exploration.Mix(items, taste, query, places);
+        return (query.PopularShare > 0 && strategy != "popular" ? MixPopular(items, taste, query) : items, strategy);
+    }
+
+    /// <summary>
+    /// A blend in list space (an experiment's variant): of k places, those where ⌊r·w⌋ steps up
+    /// (r = 1…k, w the share) take the most popular unseen items not already in the list, so round(k·w)
+    /// places are spread evenly; the others keep the learned list's order.
+    /// </summary>
+    private RankedItem[] MixPopular(RankedItem[] items, UserTaste taste, RecommendQuery query)
+    {
+        var share = Math.Clamp(query.PopularShare, 0, 1);
+        var popular = Popular(taste, query with { Exclude = [.. query.Exclude, .. items.Select(i => i.ItemId)] });
+        var mixed = new List<RankedItem>(query.K);
+        int learned = 0, fromPopular = 0;
+        for (var r = 1; r <= query.K; r++)
+        {
+            var takePopular = Math.Floor(r * share) > Math.Floor((r - 1) * share);
+            if (takePopular && fromPopular < popular.Length) mixed.Add(popular[fromPopular++]);
+            else if (learned < items.Length) mixed.Add(items[learned++]);
+            else if (fromPopular < popular.Length) mixed.Add(popular[fromPopular++]);
+            else break;
+        }
+        return [.. mixed.Select((item, r) => item with { Rank = r + 1 })];
     }
 
     private (RankedItem[] Items, string Strategy) RankOrganic(UserTaste taste, RecommendQuery query)

@@ -56,4 +56,28 @@ public sealed class RedisKeys(IOptions<ClusterOptions> cluster)
 
     /// <summary>Counter of events on items that were in the user's last served or pushed top-k.</summary>
     public RedisKey HitCount => _prefix + "hits";
+
+    /// <summary>Hash experiment id → <see cref="Experiments.ExperimentDefinition"/> JSON.</summary>
+    public RedisKey Experiments => _prefix + "experiments";
+
+    /// <summary>Pub/sub channel carrying the id of a changed experiment (or "default") to every silo.</summary>
+    public RedisChannel ExperimentChanges => RedisChannel.Literal(_prefix + "experiment-changes");
+
+    /// <summary>The serving configuration every user gets outside an experiment (JSON; absent: the learned model).</summary>
+    public RedisKey ServingDefault => _prefix + "serving-default";
+
+    /// <summary>Hash "minute|variant|metric" → count: an experiment's results, per minute so that they can be charted and re-tested over time.</summary>
+    public RedisKey ExperimentSeries(string experimentId) => _prefix + "experiment:" + experimentId + ":series";
+
+    /// <summary>HyperLogLog of the users served in one variant of an experiment.</summary>
+    public RedisKey ExperimentUsers(string experimentId, string variant) => _prefix + "experiment:" + experimentId + ":users:" + variant;
+
+    /// <summary>Hash "group|metric" → count of one minute's online metrics (unix minute), expiring after the longest window.</summary>
+    public RedisKey OnlineMinute(long minute) => _prefix + "online:" + minute;
+
+    /// <summary>HyperLogLog of the distinct items served to one group in one minute (catalogue coverage).</summary>
+    public RedisKey OnlineItems(long minute, string group) => _prefix + "online:" + minute + ":items:" + group;
+
+    /// <summary>List of one hour's impression batches (NDJSON per element), expiring after the impression retention.</summary>
+    public RedisKey Impressions(DateTimeOffset hour) => _prefix + "impressions:" + hour.ToString("yyyyMMddHH", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -3,7 +3,8 @@ namespace Recommender.Grains.Users;
 /// <summary>
 /// Rotation (section <c>Recommender:Rotation</c>): items a user was served in a recommendation
 /// list within <see cref="Window"/> rank after every item not served recently, so a user who asks
-/// again sees something else first. <c>rotation=true|false</c> on a request overrides <see cref="Enabled"/>.
+/// again sees something else first. What was served comes from the lists the grain remembers
+/// (<see cref="Impressions.ImpressionOptions.ListsPerUser"/>, 8 by default). <c>rotation=true|false</c> on a request overrides <see cref="Enabled"/>.
 /// </summary>
 public sealed class RotationOptions
 {
@@ -12,7 +13,4 @@ public sealed class RotationOptions
     public bool Enabled { get; set; }
 
     public TimeSpan Window { get; set; } = TimeSpan.FromHours(1);
-
-    /// <summary>How many served items a user grain remembers with their time (the oldest go first); ~60 B each.</summary>
-    public int MaxServedItems { get; set; } = 500;
 }

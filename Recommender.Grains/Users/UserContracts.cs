@@ -30,6 +30,12 @@ public sealed record RecommendQuery
     [Id(10)] public double? Exploration { get; init; }
     /// <summary>False turns the stored promotions and boosts off for this request (A/B comparisons, tests).</summary>
     [Id(11)] public bool ApplyRules { get; init; } = true;
+    /// <summary>"popular" ranks by popularity whatever the user's evidence (an experiment's variant sets it); null: the learned model.</summary>
+    [Id(12)] public string? Strategy { get; init; }
+    /// <summary>Share of places (0–1) given to the most popular unseen items, spread evenly (an experiment's variant sets it).</summary>
+    [Id(13)] public double PopularShare { get; init; }
+    /// <summary>Where the list is served, for the impression log: "api" (default) or "seed".</summary>
+    [Id(14)] public string Source { get; init; } = "api";
 
     /// <summary>
     /// Set inside a silo only, never sent (no [Id]): the slots a list may take its items from (a
@@ -69,6 +75,9 @@ public sealed record Ranking
     [Id(4)] public RankedItem[] Items { get; init; } = [];
     /// <summary>Names this list: GET …/recommendations/next?recommendationId= continues it without repeats (IUserGrain.Next).</summary>
     [Id(5)] public string? RecommendationId { get; init; }
+    /// <summary>The running experiment the user is in (null outside one) and the user's variant in it ("holdout" when held out).</summary>
+    [Id(6)] public string? Experiment { get; init; }
+    [Id(7)] public string? Variant { get; init; }
 }
 
 [GenerateSerializer, Alias("reco.UserProfile"), Immutable]

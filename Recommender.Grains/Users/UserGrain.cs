@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using Recommender.Grains.Domain;
+using Recommender.Grains.Experiments;
+using Recommender.Grains.Impressions;
 using Recommender.Grains.Items;
 using Recommender.Learning;
 using Recommender.Grains.Live;
@@ -28,9 +30,12 @@ public sealed class UserGrain(
     IOptions<EvidenceOptions> evidence,
     IOptions<ModelOptions> modelOptions,
     IOptions<RecommenderOptions> options,
-    IOptions<RotationOptions> rotation) : Grain, IUserGrain
+    IOptions<RotationOptions> rotation,
+    ImpressionRecorder impressions,
+    ExperimentStore experiments) : Grain, IUserGrain
 {
     private readonly RotationOptions _rotation = rotation.Value;
+    /// <summary>The lists served to this user (next, attribution, rotation); created by the first one, so a user who never asks holds none.</summary>
     private ServedLists? _served;
     private readonly RecommenderOptions _options = options.Value;
     private readonly ModelOptions _model = modelOptions.Value;
@@ -115,6 +120,7 @@ public sealed class UserGrain(
         if (length - fresh.Count > State.LogPosition) await CatchUpWithLog(length - fresh.Count);
         counters.Add(fresh.Count, hits);
         RecommenderMetrics.OnlineHits(hits);
+        if (impressions.Options.Record && (_served is not null || fresh.Exists(e => e.RecommendationId is not null))) Attribute(fresh);
         foreach (var e in fresh) RecommenderMetrics.EventIngested(e.Type);
 
         var position = length - fresh.Count;
@@ -141,6 +147,39 @@ public sealed class UserGrain(
         }
 
         return new RecordResult(fresh.Count, events.Length - fresh.Count);
+    }
+
+    /// <summary>
+    /// Attribution (docs/API.md): a positive event with a recommendationId counts for that list when
+    /// this grain still holds it and it served the item; without one, for the newest list served
+    /// within the window that holds the item. Each (list, position, event type) counts once.
+    /// </summary>
+    private void Attribute(List<InteractionEvent> events)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var windowMs = (long)impressions.Options.Window.TotalMilliseconds;
+        foreach (var e in events)
+        {
+            if (!_evidence.Of(e.Type, e.Value).Positive) continue;
+            var byId = e.RecommendationId is { } given;
+            ref var list = ref System.Runtime.CompilerServices.Unsafe.NullRef<ServedLists.List>();
+            if (_served is { } served)
+            {
+                if (!byId) list = ref served.Showing(e.ItemId, nowMs, windowMs);
+                else if (Guid.TryParseExact(e.RecommendationId, "N", out var id)) list = ref served.Find(id, nowMs, windowMs);
+            }
+            var position = System.Runtime.CompilerServices.Unsafe.IsNullRef(ref list) ? 0 : Array.IndexOf(list.Items, e.ItemId) + 1;
+            if (position == 0)
+            {
+                if (byId) impressions.NotMatched(now);
+                continue;
+            }
+            var attributed = list.Attributed ??= [];
+            var firstConversion = e.Type == EventType.Purchase && !attributed.Any(key => key % 16 == (int)EventType.Purchase);
+            if (!attributed.Add(position * 16 + (int)e.Type)) continue;
+            impressions.Attributed(list.Group, e.Type, position, firstHit: attributed.Count == 1, firstConversion, now);
+        }
     }
 
     /// <summary>The events as each item grain takes them (one call per item).</summary>
@@ -176,28 +215,46 @@ public sealed class UserGrain(
     {
         var start = Stopwatch.GetTimestamp();
         EnsureFitted();
+        var assignment = experiments.Assign(UserId);
+        query = assignment.Serving.ApplyTo(query);
         var (items, strategy) = Compose(query);
         RecommenderMetrics.Recommended(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         if (query.Exclude.Length == 0 && query.Category is null && !query.IsFiltered)
             State.LastRanking = Array.ConvertAll(items, i => i.ItemId);
-        return Task.FromResult(Answer(items, strategy, Served.Open(query, items, DateTimeOffset.UtcNow)));
+        var id = Serve(query, items, strategy, assignment, query.Source, pushed: false);
+        return Task.FromResult(Answer(items, strategy, id, assignment));
     }
 
     public Task<Ranking?> Next(string recommendationId, int k)
     {
         var now = DateTimeOffset.UtcNow;
-        if (Served.Find(recommendationId, now) is not { } list) return Task.FromResult<Ranking?>(null);
+        if (_served is null || !Guid.TryParseExact(recommendationId, "N", out var id)) return Task.FromResult<Ranking?>(null);
+        ref var list = ref _served.Find(id, now.ToUnixTimeMilliseconds(), (long)impressions.Options.Window.TotalMilliseconds);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref list)) return Task.FromResult<Ranking?>(null);
         EnsureFitted();
-        var served = list.Served.Count;
+        var served = list.Items.Length;
+        // The list's query already carries its variant's configuration: a continued list stays in its variant.
         var (items, strategy) = served >= ServedLists.MaxServedPerList
-            ? ([], "personal")
-            : Compose(list.Query with { K = k, Offset = 0, Exclude = [.. list.Query.Exclude, .. list.Served] });
+            ? ([], list.Group.Strategy)
+            : Compose(list.Query with { K = k, Offset = 0, Exclude = [.. list.Query.Exclude, .. list.Items] });
         items = Array.ConvertAll(items, i => i with { Rank = served + i.Rank });
-        Served.Serve(list, items, now);
-        return Task.FromResult<Ranking?>(Answer(items, strategy, list.Id));
+        ServedLists.Serve(ref list, items, now.ToUnixTimeMilliseconds());
+        impressions.Continued(UserId, id, list.Group, items, now);
+        var group = list.Group;
+        return Task.FromResult<Ranking?>(Answer(items, strategy, recommendationId, new Assignment(group.Experiment, group.Variant, ServingConfig.Default)));
     }
 
-    private Ranking Answer(RankedItem[] items, string strategy, string recommendationId) => new()
+    /// <summary>Remembers a served list and records its impression; returns its recommendationId.</summary>
+    private string Serve(RecommendQuery query, RankedItem[] items, string strategy, Assignment assignment, string source, bool pushed)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var group = impressions.Group(strategy, State.ModelVersion, assignment.Experiment, assignment.Variant);
+        var id = (_served ??= new ServedLists(impressions.Options.ListsPerUser)).Open(query, items, group, now.ToUnixTimeMilliseconds(), pushed);
+        impressions.Served(UserId, id, source, group, items, now);
+        return id.ToString("N");
+    }
+
+    private Ranking Answer(RankedItem[] items, string strategy, string recommendationId, Assignment assignment) => new()
     {
         UserId = UserId,
         ModelVersion = State.ModelVersion,
@@ -205,15 +262,17 @@ public sealed class UserGrain(
         ComputedAt = DateTimeOffset.UtcNow,
         Items = items,
         RecommendationId = recommendationId,
+        Experiment = assignment.Experiment,
+        Variant = assignment.Variant,
     };
-
-    private ServedLists Served => _served ??= new ServedLists(_rotation.MaxServedItems);
 
     /// <summary>A list with the stored promotions, and with rotation when the query (or the configuration) asks for it.</summary>
     private (RankedItem[] Items, string Strategy) Compose(RecommendQuery query)
     {
         var rotate = query.Rotation ?? _rotation.Enabled;
-        var pushDown = rotate && _served is { } served ? served.RecentlyServed(DateTimeOffset.UtcNow, _rotation.Window) : [];
+        var pushDown = rotate && _served is { } served
+            ? served.RecentlyServed(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), (long)_rotation.Window.TotalMilliseconds)
+            : [];
         return lists.Compose(Taste(), query, pushDown);
     }
 
@@ -253,7 +312,10 @@ public sealed class UserGrain(
         // Promotions and boosts hold on pushes too; rotation does not (a push follows an event, not a request for more).
         var query = new RecommendQuery { K = k };
         if (rules is not null) query = rules.ApplyTo(query);
+        var assignment = experiments.Assign(UserId);
+        query = assignment.Serving.ApplyTo(query);
         var (items, strategy) = lists.Compose(Taste(), query, []);
+        var recommendationId = Serve(query, items, strategy, assignment, "push", pushed: true);
         var ids = Array.ConvertAll(items, i => i.ItemId);
         var key = rules?.Key;
         _lastPushed ??= new(StringComparer.Ordinal);
@@ -272,6 +334,9 @@ public sealed class UserGrain(
             Sequence = RankingChange.SequenceOf(_epoch, State.LogPosition),
             Strategy = strategy,
             Rules = key,
+            RecommendationId = recommendationId,
+            Experiment = assignment.Experiment,
+            Variant = assignment.Variant,
         };
     }
 

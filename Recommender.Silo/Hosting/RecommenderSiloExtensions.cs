@@ -17,6 +17,8 @@ using Recommender.Grains.Items;
 using Recommender.Grains.Model;
 using Recommender.Grains.Ranking;
 using Recommender.Grains.Rules;
+using Recommender.Grains.Experiments;
+using Recommender.Grains.Impressions;
 using Recommender.Grains.Storage;
 using Recommender.Grains.Users;
 using Recommender.Silo.Demo;
@@ -88,6 +90,7 @@ public static class RecommenderSiloExtensions
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section);
         services.AddOptions<RotationOptions>().BindConfiguration(RotationOptions.Section);
         services.AddOptions<ExplorationOptions>().BindConfiguration(ExplorationOptions.Section);
+        services.AddOptions<ImpressionOptions>().BindConfiguration(ImpressionOptions.Section);
 
         services.AddSingleton<IConnectionMultiplexer>(sp => RedisConnection.Connect(
             redisConnectionString,
@@ -105,6 +108,10 @@ public static class RecommenderSiloExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RuleStore>();
         services.AddHostedService<RuleStoreSync>();
+        services.AddSingleton<ExperimentStore>();
+        services.AddHostedService<ExperimentStoreSync>();
+        services.AddSingleton<ImpressionRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<ImpressionRecorder>());
         services.AddSingleton<ItemFilters>();
         services.AddSingleton<ItemMasks>();
         services.AddSingleton<Boosts>();

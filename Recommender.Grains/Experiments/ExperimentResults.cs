@@ -126,7 +126,7 @@ public static class ExperimentAnalysis
         var better = comparisons.Where(c => c.Significant && c.Difference.Value > 0).OrderByDescending(c => c.Difference.Value).FirstOrDefault();
         if (better is not null)
             return new Decision("decided", better.Variant,
-                $"{better.Variant}'s {metric} is above {better.Against}'s by {better.Difference.Value:P1} (always-valid p {better.P:G3} ≤ {level:G3}).");
+                $"{better.Variant}'s {metric} is above {better.Against}'s by {100 * better.Difference.Value:0.0} points (always-valid p {better.P:G3} ≤ {level:G3}).");
         if (comparisons.Length > 0 && comparisons.All(c => c.Significant && c.Difference.Value < 0))
             return new Decision("decided", experiment.Control.Name,
                 $"Every other variant's {metric} is below {experiment.Control.Name}'s (always-valid p ≤ {level:G3}).");

@@ -27,7 +27,7 @@ public sealed record ServingConfig
 
     public static readonly ServingConfig Default = new();
 
-    public bool IsDefault => this == Default;
+    [System.Text.Json.Serialization.JsonIgnore] public bool IsDefault => this == Default;
 
     /// <summary>The request as this configuration serves it: the request's own filter and this one's both hold.</summary>
     public RecommendQuery ApplyTo(RecommendQuery query)

@@ -13,11 +13,13 @@ using Recommender.Silo.Storage;
 namespace Recommender.Benchmarks;
 
 /// <summary>
-/// <c>memory [--users 200000] [--items 1000]</c>: hosts a real silo in this process (embedded Garnet in a
+/// <c>memory [--users 200000] [--items 1000] [--lists 0]</c>: hosts a real silo in this process (embedded Garnet in a
 /// temp folder, no demo catalog, the synthetic catalog of --items items and a k = 64 model), makes N
 /// users active with one event each through <see cref="IUserGrain.Record"/>, forces full GCs and reports
 /// (managed heap after − before) / N, then again after every activation was collected (what the
-/// activations held, as opposed to what the store and item side keep) and the process RSS.
+/// activations held, as opposed to what the store and item side keep) and the process RSS. With
+/// <c>--lists n</c> each user then asks for n lists of 10 (<see cref="IUserGrain.Recommend"/>), as an
+/// active user of a shop does: the served lists it remembers (next, attribution) count too.
 /// </summary>
 public static class MemoryProbe
 {
@@ -26,6 +28,7 @@ public static class MemoryProbe
         var users = Args.Int(args, "--users", 200_000);
         var items = Args.Int(args, "--items", 1_000);
         var withIds = Args.String(args, "--event-ids") != "false";
+        var lists = Args.Int(args, "--lists", 0);
         var dataDir = Path.Combine(Path.GetTempPath(), $"reco-memory-{Environment.ProcessId}");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development", Args = [] });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -50,12 +53,12 @@ public static class MemoryProbe
         {
             var run = Guid.NewGuid().ToString("N")[..6];
             // Warm-up: JIT, item grains, pools — none of it is per user.
-            await Activate(grains, $"warm-{run}", 2_000, items, withIds);
+            await Activate(grains, $"warm-{run}", 2_000, items, withIds, lists);
             await Task.Delay(TimeSpan.FromSeconds(6)); // let the debounced snapshot writes of the warm-up finish
             var before = Heap();
             var rssBefore = Rss();
             var clock = Stopwatch.StartNew();
-            await Activate(grains, $"mem-{run}", users, items, withIds);
+            await Activate(grains, $"mem-{run}", users, items, withIds, lists);
             var seconds = clock.Elapsed.TotalSeconds;
             // Every grain's snapshot timer has fired once and its write landed (~10k writes/s here).
             await Task.Delay(TimeSpan.FromSeconds(Math.Max(7, users / 10_000.0)));
@@ -64,7 +67,7 @@ public static class MemoryProbe
             var management = grains.GetGrain<IManagementGrain>(0);
             var activations = await management.GetTotalActivationCount();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
-                silo in-process, embedded Garnet, synthetic catalog {items:N0} items, k = 64, {users:N0} users × 1 event (eventId {(withIds ? "set" : "not set")}) in {seconds:0.0} s ({users / seconds:N0} users/s)
+                silo in-process, embedded Garnet, synthetic catalog {items:N0} items, k = 64, {users:N0} users × 1 event (eventId {(withIds ? "set" : "not set")}) × {lists} lists of 10 in {seconds:0.0} s ({users / seconds:N0} users/s)
                 managed heap: before {Mb(before)} MB, after {Mb(after)} MB; {activations:N0} activations
                 per active user, everything (grain + store + item side): {(after - before) / (double)users:N0} B
                 process RSS: before {Mb(rssBefore)} MB, after {Mb(rssAfter)} MB → {(rssAfter - rssBefore) / (double)users:N0} B per user
@@ -96,7 +99,7 @@ public static class MemoryProbe
         return 0;
     }
 
-    private static async Task Activate(IGrainFactory grains, string prefix, int users, int items, bool withIds)
+    private static async Task Activate(IGrainFactory grains, string prefix, int users, int items, bool withIds, int lists)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         await Parallel.ForAsync(0, users, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (u, _) =>
@@ -108,7 +111,9 @@ public static class MemoryProbe
                 Timestamp = now,
                 EventId = withIds ? $"{prefix}-{u}-0" : null,
             };
-            await grains.GetGrain<IUserGrain>($"{prefix}-{u}").Record([e]);
+            var user = grains.GetGrain<IUserGrain>($"{prefix}-{u}");
+            await user.Record([e]);
+            for (var l = 0; l < lists; l++) await user.Recommend(new RecommendQuery { K = 10 });
         });
     }
 
@@ -141,13 +146,22 @@ public static class StateBreakdown
         });
         Row("CategoryWeights: Dictionary<string, float> with 1 entry", i => new Dictionary<string, float>(StringComparer.OrdinalIgnoreCase) { ["syn-cat-1"] = 1f });
         Row("Embedding float[64]", i => new float[64]);
-        Row("Recent: List<InteractionEvent> with 1 event (item id shared)", i => new List<InteractionEvent> { new() { ItemId = "syn-1", Type = EventType.Like, Timestamp = 1, EventId = withIds ? $"mem-abc123-{i}-0" : null } });
+        // Recent events are no longer kept (the profile reads the log's tail).
         if (withIds)
         {
-            Row("EventIds: List<EventIdStamp> with 1 hashed id (the id string is Recent's)", i => new List<EventIdStamp> { new() { Low = (ulong)i, At = i } });
+            Row("EventIds: List<EventIdStamp> with 1 hashed id", i => new List<EventIdStamp> { new() { Low = (ulong)i, At = i } });
         }
+        Row("a served list: ServedLists + its array of one List struct (the 10 ids are the last ranking's array)", i =>
+        {
+            var lists = new Recommender.Grains.Impressions.ServedLists(8);
+            lists.Open(new RecommendQuery { K = 10 }, new string[10], Group, i, pushed: false);
+            return lists;
+        });
+        Row("LastRanking: string[10] (ids shared with the index)", i => new string[10]);
         Row("user id string (grain key, ~17 chars)", i => $"mem-abc123-{i}");
     }
+
+    private static readonly Recommender.Grains.Impressions.ImpressionGroup Group = new("personal", 1, null, null);
 
     private static void Row(string name, Func<int, object> make)
     {

@@ -34,7 +34,8 @@ public sealed class ServedLists(int capacity)
     private int _count;
 
     /// <summary>Remembers a new list; returns its id (a version-7 GUID: unique, time-ordered).</summary>
-    public Guid Open(RecommendQuery query, RankedItem[] items, ImpressionGroup group, long nowMs, bool pushed = false)
+    /// <param name="ids">The list's item ids in rank order; held as given (the grain's last ranking shares the array).</param>
+    public Guid Open(RecommendQuery query, string[] ids, ImpressionGroup group, long nowMs, bool pushed = false)
     {
         if (_count == _lists.Length)
         {
@@ -42,9 +43,20 @@ public sealed class ServedLists(int capacity)
             else { Array.Copy(_lists, 1, _lists, 0, _count - 1); _count--; } // the oldest goes
         }
         var id = Guid.CreateVersion7();
-        _lists[_count++] = new List { Id = id, LastUsedMs = nowMs, Group = group, Items = Array.ConvertAll(items, i => i.ItemId), Query = query, Pushed = pushed };
+        _lists[_count++] = new List { Id = id, LastUsedMs = nowMs, Group = group, Items = ids, Query = Shared(query), Pushed = pushed };
         return id;
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int K, bool Explain, string Source), RecommendQuery> Plain = new();
+
+    /// <summary>
+    /// A query with nothing but k (the common case) is held as one shared instance per (k, explain,
+    /// source): ~120 B less per remembered list (BENCHMARKS.md, "Memory per user grain").
+    /// </summary>
+    private static RecommendQuery Shared(RecommendQuery q) =>
+        q is { Category: null, Exclude.Length: 0, Filter: null, FilterName: null, Parameters: null, Offset: 0, Rotation: null, Exploration: null, ApplyRules: true, Strategy: null, PopularShare: 0, Within: null }
+            ? Plain.GetOrAdd((q.K, q.Explain, q.Source), key => new RecommendQuery { K = key.K, Explain = key.Explain, Source = key.Source })
+            : q;
 
     /// <summary>The live list of that id (by reference, to append pages and mark attributions), or a null reference.</summary>
     public ref List Find(Guid id, long nowMs, long windowMs)

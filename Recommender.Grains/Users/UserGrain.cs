@@ -22,24 +22,10 @@ namespace Recommender.Grains.Users;
 /// </summary>
 public sealed class UserGrain(
     [PersistentState("user", StorageNames.Grains)] IPersistentState<UserState> state,
-    EventLog log,
-    EventCounters counters,
-    ItemIndex index,
-    ListComposer lists,
-    LiveModel live,
-    IOptions<EvidenceOptions> evidence,
-    IOptions<ModelOptions> modelOptions,
-    IOptions<RecommenderOptions> options,
-    IOptions<RotationOptions> rotation,
-    ImpressionRecorder impressions,
-    ExperimentStore experiments) : Grain, IUserGrain
+    UserGrainServices shared) : Grain, IUserGrain
 {
-    private readonly RotationOptions _rotation = rotation.Value;
     /// <summary>The lists served to this user (next, attribution, rotation); created by the first one, so a user who never asks holds none.</summary>
     private ServedLists? _served;
-    private readonly RecommenderOptions _options = options.Value;
-    private readonly ModelOptions _model = modelOptions.Value;
-    private readonly EvidenceOptions _evidence = evidence.Value;
     private EventIdWindow? _eventIds;
     private Watchers? _watchers;
     private IGrainTimer? _saveTimer;
@@ -71,9 +57,11 @@ public sealed class UserGrain(
             foreach (var id in strings) EventIds.Add(EventIdWindow.HashOf(id), now);
             State.RecentEventIds = null;
         }
+        // Recent events are read from the log now; a snapshot that still carries its own copy drops it.
+        State.Recent = null;
         // The snapshot may lag the log (it is written debounced): replay what came after it.
-        var forgets = log.ForgetsAsync();
-        var pending = await log.ReadAsync(UserId, State.LogPosition);
+        var forgets = shared.Log.ForgetsAsync();
+        var pending = await shared.Log.ReadAsync(UserId, State.LogPosition);
         _epoch = await forgets;
         for (var i = 0; i < pending.Length; i++) Apply(InteractionEvent.Decode(pending[i]), State.LogPosition + i + 1);
         State.LogPosition += pending.Length;
@@ -109,7 +97,7 @@ public sealed class UserGrain(
         long length;
         try
         {
-            length = await log.AppendAsync(UserId, fresh.ConvertAll(e => e.Encode()), firstAppend: State.LogPosition == 0);
+            length = await shared.Log.AppendAsync(UserId, fresh.ConvertAll(e => e.Encode()), firstAppend: State.LogPosition == 0);
         }
         catch
         {
@@ -118,9 +106,9 @@ public sealed class UserGrain(
         }
         // Entries before ours that this activation never applied (an unanswered append that landed late).
         if (length - fresh.Count > State.LogPosition) await CatchUpWithLog(length - fresh.Count);
-        counters.Add(fresh.Count, hits);
+        shared.Counters.Add(fresh.Count, hits);
         RecommenderMetrics.OnlineHits(hits);
-        if (impressions.Options.Record && (_served is not null || fresh.Exists(e => e.RecommendationId is not null))) Attribute(fresh);
+        if (shared.Impressions.Options.Record && (_served is not null || fresh.Exists(e => e.RecommendationId is not null))) Attribute(fresh);
         foreach (var e in fresh) RecommenderMetrics.EventIngested(e.Type);
 
         var position = length - fresh.Count;
@@ -131,9 +119,9 @@ public sealed class UserGrain(
 
         // Online learning: re-fit this user against the current item vectors, then let each item
         // re-fit itself against its users (it gets this user's new vector with the event).
-        var snapshot = live.Current;
+        var snapshot = shared.Live.Current;
         var fitStart = Stopwatch.GetTimestamp();
-        var fitted = snapshot.IsTrained && FitUser(snapshot, _model.FoldInCgSteps);
+        var fitted = snapshot.IsTrained && FitUser(snapshot, shared.Model.FoldInCgSteps);
         if (fitted) RecommenderMetrics.FoldedIn(Stopwatch.GetElapsedTime(fitStart).TotalMilliseconds);
         foreach (var (itemId, interactions) in ByItem(fresh))
             _ = GrainFactory.GetGrain<IItemGrain>(itemId).Interacted(interactions, fitted ? CellFor(itemId, snapshot) : null);
@@ -158,10 +146,10 @@ public sealed class UserGrain(
     {
         var now = DateTimeOffset.UtcNow;
         var nowMs = now.ToUnixTimeMilliseconds();
-        var windowMs = (long)impressions.Options.Window.TotalMilliseconds;
+        var windowMs = (long)shared.Impressions.Options.Window.TotalMilliseconds;
         foreach (var e in events)
         {
-            if (!_evidence.Of(e.Type, e.Value).Positive) continue;
+            if (!shared.Evidence.Of(e.Type, e.Value).Positive) continue;
             var byId = e.RecommendationId is { } given;
             ref var list = ref System.Runtime.CompilerServices.Unsafe.NullRef<ServedLists.List>();
             if (_served is { } served)
@@ -172,13 +160,13 @@ public sealed class UserGrain(
             var position = System.Runtime.CompilerServices.Unsafe.IsNullRef(ref list) ? 0 : Array.IndexOf(list.Items, e.ItemId) + 1;
             if (position == 0)
             {
-                if (byId) impressions.NotMatched(now);
+                if (byId) shared.Impressions.NotMatched(now);
                 continue;
             }
             var attributed = list.Attributed ??= [];
             var firstConversion = e.Type == EventType.Purchase && !attributed.Any(key => key % 16 == (int)EventType.Purchase);
             if (!attributed.Add(position * 16 + (int)e.Type)) continue;
-            impressions.Attributed(list.Group, e.Type, position, firstHit: attributed.Count == 1, firstConversion, now);
+            shared.Impressions.Attributed(list.Group, e.Type, position, firstHit: attributed.Count == 1, firstConversion, now);
         }
     }
 
@@ -196,14 +184,14 @@ public sealed class UserGrain(
 
     private ItemInteraction Interaction(InteractionEvent e)
     {
-        var weight = _evidence.Of(e.Type, e.Value);
+        var weight = shared.Evidence.Of(e.Type, e.Value);
         return new ItemInteraction(e.Type, weight.Positive ? weight.Strength : 0f, e.Timestamp);
     }
 
     /// <summary>Applies the log's entries after <see cref="UserState.LogPosition"/> (up to <paramref name="end"/>), as activation does.</summary>
     private async Task CatchUpWithLog(long end = long.MaxValue)
     {
-        var pending = await log.ReadAsync(UserId, State.LogPosition);
+        var pending = await shared.Log.ReadAsync(UserId, State.LogPosition);
         var count = (int)Math.Min(pending.Length, end - State.LogPosition);
         for (var i = 0; i < count; i++) Apply(InteractionEvent.Decode(pending[i]), State.LogPosition + i + 1);
         State.LogPosition += count;
@@ -215,13 +203,13 @@ public sealed class UserGrain(
     {
         var start = Stopwatch.GetTimestamp();
         EnsureFitted();
-        var assignment = experiments.Assign(UserId);
+        var assignment = shared.Experiments.Assign(UserId);
         query = assignment.Serving.ApplyTo(query);
         var (items, strategy) = Compose(query);
         RecommenderMetrics.Recommended(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        if (query.Exclude.Length == 0 && query.Category is null && !query.IsFiltered)
-            State.LastRanking = Array.ConvertAll(items, i => i.ItemId);
-        var id = Serve(query, items, strategy, assignment, query.Source, pushed: false);
+        var ids = Array.ConvertAll(items, i => i.ItemId);
+        if (query.Exclude.Length == 0 && query.Category is null && !query.IsFiltered) State.LastRanking = ids;
+        var id = Serve(query, items, ids, strategy, assignment, query.Source, pushed: false);
         return Task.FromResult(Answer(items, strategy, id, assignment));
     }
 
@@ -229,7 +217,7 @@ public sealed class UserGrain(
     {
         var now = DateTimeOffset.UtcNow;
         if (_served is null || !Guid.TryParseExact(recommendationId, "N", out var id)) return Task.FromResult<Ranking?>(null);
-        ref var list = ref _served.Find(id, now.ToUnixTimeMilliseconds(), (long)impressions.Options.Window.TotalMilliseconds);
+        ref var list = ref _served.Find(id, now.ToUnixTimeMilliseconds(), (long)shared.Impressions.Options.Window.TotalMilliseconds);
         if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref list)) return Task.FromResult<Ranking?>(null);
         EnsureFitted();
         var served = list.Items.Length;
@@ -239,18 +227,18 @@ public sealed class UserGrain(
             : Compose(list.Query with { K = k, Offset = 0, Exclude = [.. list.Query.Exclude, .. list.Items] });
         items = Array.ConvertAll(items, i => i with { Rank = served + i.Rank });
         ServedLists.Serve(ref list, items, now.ToUnixTimeMilliseconds());
-        impressions.Continued(UserId, id, list.Group, items, now);
+        shared.Impressions.Continued(UserId, id, list.Group, items, now);
         var group = list.Group;
         return Task.FromResult<Ranking?>(Answer(items, strategy, recommendationId, new Assignment(group.Experiment, group.Variant, ServingConfig.Default)));
     }
 
     /// <summary>Remembers a served list and records its impression; returns its recommendationId.</summary>
-    private string Serve(RecommendQuery query, RankedItem[] items, string strategy, Assignment assignment, string source, bool pushed)
+    private string Serve(RecommendQuery query, RankedItem[] items, string[] ids, string strategy, Assignment assignment, string source, bool pushed)
     {
         var now = DateTimeOffset.UtcNow;
-        var group = impressions.Group(strategy, State.ModelVersion, assignment.Experiment, assignment.Variant);
-        var id = (_served ??= new ServedLists(impressions.Options.ListsPerUser)).Open(query, items, group, now.ToUnixTimeMilliseconds(), pushed);
-        impressions.Served(UserId, id, source, group, items, now);
+        var group = shared.Impressions.Group(strategy, State.ModelVersion, assignment.Experiment, assignment.Variant);
+        var id = (_served ??= new ServedLists(shared.Impressions.Options.ListsPerUser)).Open(query, ids, group, now.ToUnixTimeMilliseconds(), pushed);
+        shared.Impressions.Served(UserId, id, source, group, items, now);
         return id.ToString("N");
     }
 
@@ -269,18 +257,18 @@ public sealed class UserGrain(
     /// <summary>A list with the stored promotions, and with rotation when the query (or the configuration) asks for it.</summary>
     private (RankedItem[] Items, string Strategy) Compose(RecommendQuery query)
     {
-        var rotate = query.Rotation ?? _rotation.Enabled;
+        var rotate = query.Rotation ?? shared.Rotation.Enabled;
         var pushDown = rotate && _served is { } served
-            ? served.RecentlyServed(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), (long)_rotation.Window.TotalMilliseconds)
+            ? served.RecentlyServed(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), (long)shared.Rotation.Window.TotalMilliseconds)
             : [];
-        return lists.Compose(Taste(), query, pushDown);
+        return shared.Lists.Compose(Taste(), query, pushDown);
     }
 
     public Task<RankingChange> Watch(IRankingObserver observer, int k) => WatchFiltered(observer, k, rules: null);
 
     public Task<RankingChange> WatchFiltered(IRankingObserver observer, int k, WatchRules? rules)
     {
-        var watchers = _watchers ??= new Watchers(_options.WatchLease);
+        var watchers = _watchers ??= new Watchers(shared.Options.WatchLease);
         var key = rules?.Key;
         // Ranked before the watch is added: rules that cannot be applied throw and leave no watch.
         var current = RankFor(Math.Max(k, watchers.Watches(key) ? watchers.KOf(key) : k), cause: null, rules);
@@ -312,11 +300,11 @@ public sealed class UserGrain(
         // Promotions and boosts hold on pushes too; rotation does not (a push follows an event, not a request for more).
         var query = new RecommendQuery { K = k };
         if (rules is not null) query = rules.ApplyTo(query);
-        var assignment = experiments.Assign(UserId);
+        var assignment = shared.Experiments.Assign(UserId);
         query = assignment.Serving.ApplyTo(query);
-        var (items, strategy) = lists.Compose(Taste(), query, []);
-        var recommendationId = Serve(query, items, strategy, assignment, "push", pushed: true);
+        var (items, strategy) = shared.Lists.Compose(Taste(), query, []);
         var ids = Array.ConvertAll(items, i => i.ItemId);
+        var recommendationId = Serve(query, items, ids, strategy, assignment, "push", pushed: true);
         var key = rules?.Key;
         _lastPushed ??= new(StringComparer.Ordinal);
         var diff = RankingDiff.Between(_lastPushed.GetValueOrDefault(key ?? "") ?? [], ids);
@@ -340,8 +328,7 @@ public sealed class UserGrain(
         };
     }
 
-    public Task<UserProfile?> GetProfile() =>
-        Task.FromResult(Exists ? BuildProfile() : null);
+    public async Task<UserProfile?> GetProfile() => Exists ? await BuildProfile() : null;
 
     /// <summary>A user exists once it sent an event or was given properties.</summary>
     private bool Exists => State.TotalEvents > 0 || State.Properties is not null;
@@ -350,7 +337,7 @@ public sealed class UserGrain(
     {
         State.Properties = properties;
         await WritePropertiesThrough();
-        return BuildProfile();
+        return await BuildProfile();
     }
 
     public async Task<(UserProfile? Profile, string? ErrorField, string? Error)> PatchProperties(string patch)
@@ -362,7 +349,7 @@ public sealed class UserGrain(
         if (merged is null) return (null, field, reason);
         State.Properties = merged.Count == 0 ? null : merged.ToJson();
         await WritePropertiesThrough();
-        return (BuildProfile(), null, null);
+        return (await BuildProfile(), null, null);
     }
 
     /// <summary>
@@ -389,10 +376,10 @@ public sealed class UserGrain(
     public async Task<UserExport?> Export()
     {
         if (!Exists) return null;
-        var events = await log.ReadAsync(UserId);
+        var events = await shared.Log.ReadAsync(UserId);
         return new UserExport
         {
-            Profile = BuildProfile(),
+            Profile = await BuildProfile(),
             Items = new Dictionary<string, ItemAffinity>(State.Items),
             CategoryWeights = new Dictionary<string, float>(State.CategoryWeights),
             Embedding = State.Embedding,
@@ -403,7 +390,7 @@ public sealed class UserGrain(
 
     public async Task Forget()
     {
-        var events = Array.ConvertAll(await log.ReadAsync(UserId), InteractionEvent.Decode);
+        var events = Array.ConvertAll(await shared.Log.ReadAsync(UserId), InteractionEvent.Decode);
         foreach (var (itemId, interactions) in ByItem(events))
             await GrainFactory.GetGrain<IItemGrain>(itemId).Forget(UserId, interactions);
         // Snapshot first, log last: the log's delete waits for the commit of both, and a crash in
@@ -411,7 +398,7 @@ public sealed class UserGrain(
         // A user never snapshotted has no record: clearing it would write one (or, deleting, fail the
         // ETag check of a key that is not there). A DELETE of an id never seen leaves no key.
         if (state.RecordExists) await state.ClearStateAsync();
-        _epoch = await log.DeleteAsync(UserId);
+        _epoch = await shared.Log.DeleteAsync(UserId);
         state.State = new UserState { Format = UserState.CurrentFormat };
         _eventIds = null;
         _unsavedEvents = 0;
@@ -426,7 +413,7 @@ public sealed class UserGrain(
     /// <summary>Users re-fit lazily: after a new model version, the first request fits them against it.</summary>
     private void EnsureFitted()
     {
-        var snapshot = live.Current;
+        var snapshot = shared.Live.Current;
         if (!snapshot.IsTrained || State.ModelVersion == snapshot.Version) return;
         var model = snapshot.Model!;
         var row = model.UserIndex(UserId);
@@ -437,7 +424,7 @@ public sealed class UserGrain(
             State.ModelVersion = model.Version;
             return;
         }
-        FitUser(snapshot, _model.FoldInCgSteps);
+        FitUser(snapshot, shared.Model.FoldInCgSteps);
     }
 
     /// <summary>
@@ -454,7 +441,7 @@ public sealed class UserGrain(
         {
             var trained = model.UserIndex(UserId);
             x = trained >= 0 ? model.UserVector(trained).ToArray() : new float[k];
-            cgSteps = Math.Max(cgSteps, _model.ColdFoldInCgSteps);
+            cgSteps = Math.Max(cgSteps, shared.Model.ColdFoldInCgSteps);
         }
         // What this silo's XᵀX holds for this user: the trained row, or nothing for a new user.
         if (State.ModelVersion == model.Version) x.CopyTo(before);
@@ -466,7 +453,7 @@ public sealed class UserGrain(
         var curve = snapshot.Settings.Evidence;
         var alpha = snapshot.Settings.Als.Alpha;
         var amountScale = curve.RelativeAmounts ? AmountScale() : 1f;
-        var recency = RecencyWeights.For(_model.UserRecencyHalfLife);
+        var recency = RecencyWeights.For(shared.Model.UserRecencyHalfLife);
         var slots = ArrayPool<int>.Shared.Rent(count);
         var weights = ArrayPool<float>.Shared.Rent(2 * count);
         var confidence = weights.AsSpan(0, count);
@@ -475,7 +462,7 @@ public sealed class UserGrain(
         foreach (var (itemId, affinity) in items)
         {
             var slot = affinity.IndexSlot - 1;
-            if (slot < 0 && (slot = index.SlotOf(itemId)) >= 0)
+            if (slot < 0 && (slot = shared.Index.SlotOf(itemId)) >= 0)
                 CollectionsMarshal.GetValueRefOrNullRef(items, itemId).IndexSlot = slot + 1;
             if (slot < 0 || slot >= snapshot.Capacity) continue;
             slots[n] = slot;
@@ -485,10 +472,10 @@ public sealed class UserGrain(
             n++;
         }
         FoldIn.User(x, snapshot.Vectors, k, snapshot.ItemGram, slots.AsSpan(0, n), confidence[..n], preference[..n],
-            snapshot.Settings.Als.RowLambda(n) * _model.OnlineRegularizationScale, cgSteps);
+            snapshot.Settings.Als.RowLambda(n) * shared.Model.OnlineRegularizationScale, cgSteps);
         ArrayPool<int>.Shared.Return(slots);
         ArrayPool<float>.Shared.Return(weights);
-        live.ReplaceUserVector(before, x, model.Version);
+        shared.Live.ReplaceUserVector(before, x, model.Version);
         State.Embedding = x;
         State.ModelVersion = model.Version;
         return true;
@@ -520,7 +507,7 @@ public sealed class UserGrain(
         if (s.FirstSeen == 0 || e.Timestamp < s.FirstSeen) s.FirstSeen = e.Timestamp;
         s.LastSeen = Math.Max(s.LastSeen, e.Timestamp);
 
-        var weight = _evidence.Of(e.Type, e.Value);
+        var weight = shared.Evidence.Of(e.Type, e.Value);
         var affinity = s.Items.GetValueOrDefault(e.ItemId);
         affinity.Strength += weight.Strength;
         affinity.LastAt = Math.Max(affinity.LastAt, e.Timestamp);
@@ -530,24 +517,22 @@ public sealed class UserGrain(
         tally.Add((EvidenceKind)e.Type, e.Value, !weight.Positive);
         affinity.Tally = tally;
         s.Items[e.ItemId] = affinity;
-        if (s.Items.Count > _options.MaxItemsPerUser) DropOldestItem(s);
+        if (s.Items.Count > shared.Options.MaxItemsPerUser) DropOldestItem(s);
 
-        if (index.TryGet(e.ItemId, out var item) && item.Categories.Length > 0)
+        if (shared.Index.TryGet(e.ItemId, out var item) && item.Categories.Length > 0)
         {
             var share = (weight.Positive ? weight.Strength : -weight.Strength) / item.Categories.Length;
             foreach (var category in item.Categories)
                 s.CategoryWeights[category] = s.CategoryWeights.GetValueOrDefault(category) + share;
         }
 
-        s.Recent.Add(e);
-        if (s.Recent.Count > _options.RecentEvents) s.Recent.RemoveAt(0);
         // The window is pruned once per call (Record), not per event: a batch's ids all stay.
         if (e.EventId is { } id && EventIdWindow.HashOf(id) is var hash && !EventIds.Contains(hash))
             EventIds.Add(hash, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
     }
 
     /// <summary>The idempotency window over the snapshot's stamps (its lookup set is not persisted).</summary>
-    private EventIdWindow EventIds => _eventIds ??= new EventIdWindow(State.EventIds, _options);
+    private EventIdWindow EventIds => _eventIds ??= new EventIdWindow(State.EventIds, shared.Options);
 
     /// <summary>
     /// Notes events missing from the snapshot; once <see cref="RecommenderOptions.SnapshotAfterEvents"/>
@@ -556,8 +541,8 @@ public sealed class UserGrain(
     private void MarkUnsaved(int events)
     {
         _unsavedEvents += events;
-        if (_unsavedEvents >= _options.SnapshotAfterEvents)
-            _saveTimer ??= this.RegisterGrainTimer(SaveTick, _options.SnapshotInterval, Timeout.InfiniteTimeSpan);
+        if (_unsavedEvents >= shared.Options.SnapshotAfterEvents)
+            _saveTimer ??= this.RegisterGrainTimer(SaveTick, shared.Options.SnapshotInterval, Timeout.InfiniteTimeSpan);
     }
 
     private async Task SaveTick(CancellationToken cancellationToken)
@@ -604,7 +589,21 @@ public sealed class UserGrain(
 
     private sealed record ParsedProperties(string Json, Recommender.Rules.PropertyBag Bag);
 
-    private UserProfile BuildProfile() => new()
+    /// <summary>
+    /// The profile; its recent events are the log's last <see cref="RecommenderOptions.RecentEvents"/>
+    /// applied entries, read when asked: the snapshot no longer keeps a copy of them (~200 B per user,
+    /// BENCHMARKS.md, "Memory per user grain").
+    /// </summary>
+    private async Task<UserProfile> BuildProfile()
+    {
+        var count = (int)Math.Min(shared.Options.RecentEvents, State.LogPosition);
+        var tail = count == 0 ? [] : await shared.Log.ReadAsync(UserId, State.LogPosition - count);
+        var recent = new InteractionEvent[Math.Min(count, tail.Length)];
+        for (var i = 0; i < recent.Length; i++) recent[i] = InteractionEvent.Decode(tail[recent.Length - 1 - i]);
+        return Profile(recent);
+    }
+
+    private UserProfile Profile(InteractionEvent[] recent) => new()
     {
         UserId = UserId,
         FirstSeen = DateTimeOffset.FromUnixTimeMilliseconds(State.FirstSeen),
@@ -617,7 +616,7 @@ public sealed class UserGrain(
             .Take(5)
             .Select(c => new CategoryWeight(c.Key, c.Value))
             .ToArray(),
-        Recent = [.. Enumerable.Reverse(State.Recent)],
+        Recent = recent,
         ModelVersion = State.ModelVersion,
         Properties = State.Properties,
     };

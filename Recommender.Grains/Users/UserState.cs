@@ -27,8 +27,8 @@ public sealed class UserState
     [Id(8)] public long LogPosition { get; set; }
     /// <summary>Event ids of snapshots written before <see cref="EventIds"/> (read once, converted on activation).</summary>
     [Id(9)] public List<string>? RecentEventIds { get; set; }
-    /// <summary>The most recent events, oldest first (for the profile).</summary>
-    [Id(10)] public List<InteractionEvent> Recent { get; set; } = [];
+    /// <summary>Not kept any more (the profile reads the log's tail); a snapshot written before still has it, dropped on activation.</summary>
+    [Id(10)] public List<InteractionEvent>? Recent { get; set; }
     /// <summary>
     /// The layout of <see cref="Items"/>: 2 since cells keep their raw evidence tally. A snapshot of
     /// an earlier layout is dropped on activation and the user rebuilt from the log (its truth).
@@ -48,23 +48,26 @@ public sealed class UserState
 [GenerateSerializer, Alias("reco.ItemAffinity")]
 public struct ItemAffinity
 {
-    /// <summary>Summed strength of the single events (for explanations and the export); the model's confidence comes from <see cref="Tally"/>.</summary>
-    [Id(0)] public float Strength;
+    // Declared widest first: a sequential struct pads each field to its alignment, and in the old
+    // order (float, long, bool, long, int, ulong, float) one cell took 56 B where 40 B hold it —
+    // 48 B per user in a dictionary's first three entries (BENCHMARKS.md, "Memory per user grain").
     /// <summary>Unix milliseconds of the latest interaction.</summary>
     [Id(1)] public long LastAt;
-    /// <summary>The latest evidence was negative (a dislike, or a low rating if so configured).</summary>
-    [Id(2)] public bool Negative;
     /// <summary>The user's log position at the latest interaction (orders interactions for recency weighting).</summary>
     [Id(3)] public long LastPosition;
+    /// <summary>The packed <see cref="EvidenceTally"/> (counts per kind, latest rating, sign).</summary>
+    [Id(4)] public ulong Evidence;
+    /// <summary>Summed strength of the single events (for explanations and the export); the model's confidence comes from <see cref="Tally"/>.</summary>
+    [Id(0)] public float Strength;
+    /// <summary>The summed amounts (play counts, quantities) of the tally.</summary>
+    [Id(5)] public float Amount;
     /// <summary>
     /// The item's slot in this silo's <see cref="Items.ItemIndex"/> plus one (0 = not looked up yet).
     /// Not persisted: slots are per silo. Saves a dictionary lookup per item and fit.
     /// </summary>
     [NonSerialized] public int IndexSlot;
-    /// <summary>The packed <see cref="EvidenceTally"/> (counts per kind, latest rating, sign).</summary>
-    [Id(4)] public ulong Evidence;
-    /// <summary>The summed amounts (play counts, quantities) of the tally.</summary>
-    [Id(5)] public float Amount;
+    /// <summary>The latest evidence was negative (a dislike, or a low rating if so configured).</summary>
+    [Id(2)] public bool Negative;
 
     /// <summary>The raw evidence of this cell, which the installed model's curve turns into a confidence.</summary>
     public Learning.EvidenceTally Tally

@@ -119,6 +119,7 @@ public static class RecommenderSiloExtensions
         services.AddSingleton<RankingEngine>();
         services.AddSingleton<Promotions>();
         services.AddSingleton<ListComposer>();
+        services.AddSingleton<UserGrainServices>();
         services.AddSingleton<SimilarItems>();
         services.AddSingleton<LiveModel>();
         services.AddSingleton<ModelStore>();

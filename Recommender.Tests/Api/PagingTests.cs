@@ -100,17 +100,21 @@ public sealed class PagingTests(ApiServerFixture fixture)
     [Fact]
     public async Task Rotation_ranks_recently_served_items_after_every_other_item()
     {
-        var (category, _, user) = await Shop();
+        var (category, items, user) = await Shop();
         // The shared server may still be applying the shop's items and events (or retraining): wait
-        // until two plain answers agree, so the order compared below is the settled one.
-        var served = Ids(await Http.GetOkJsonAsync($"/api/v1/users/{user}/recommendations?k=5&category={category}"));
+        // until two plain answers agree, so the order compared below is the settled one. A probe user
+        // with the same history settles it: the user's own served lists must hold only the list compared.
+        var probe = ApiTestKit.NewId("probe");
+        await Http.PostEventsAsync(new[] { new { userId = probe, itemId = items[0], type = "like" } });
+        var settled = Ids(await Http.GetOkJsonAsync($"/api/v1/users/{probe}/recommendations?k=5&category={category}"));
         for (var settle = 0; settle < 50; settle++)
         {
             await Task.Delay(100);
-            var again = Ids(await Http.GetOkJsonAsync($"/api/v1/users/{user}/recommendations?k=5&category={category}"));
-            if (again.SequenceEqual(served)) break;
-            served = again;
+            var again = Ids(await Http.GetOkJsonAsync($"/api/v1/users/{probe}/recommendations?k=5&category={category}"));
+            if (again.SequenceEqual(settled)) break;
+            settled = again;
         }
+        var served = Ids(await Http.GetOkJsonAsync($"/api/v1/users/{user}/recommendations?k=5&category={category}"));
 
         var rotated = Ids(await Http.GetOkJsonAsync($"/api/v1/users/{user}/recommendations?k=100&category={category}&rotation=true"));
         Assert.Equal(24, rotated.Length);

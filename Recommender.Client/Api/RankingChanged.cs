@@ -4,13 +4,19 @@ namespace Recommender.Client.Api;
 /// The hub's <c>rankingChanged</c> message; also what <c>Watch</c> returns (then with an empty diff
 /// and no cause).
 /// </summary>
+/// <param name="RecommendationId">Names the pushed list: an event that carries it is attributed to it.</param>
+/// <param name="Experiment">The running experiment the user is in; null outside one.</param>
+/// <param name="Variant">The user's variant in <paramref name="Experiment"/> (<c>holdout</c> when held out).</param>
 public sealed record RankingChanged(
     string UserId,
     IReadOnlyList<RecommendedItem> Items,
     RankingDiffDto? Diff,
     RankingCause? Cause,
     long? ModelVersion,
-    DateTimeOffset? ComputedAt);
+    DateTimeOffset? ComputedAt,
+    string? RecommendationId = null,
+    string? Experiment = null,
+    string? Variant = null);
 
 /// <summary>The change from the previously served ranking, as computed by the server.</summary>
 public sealed record RankingDiffDto(

@@ -19,14 +19,21 @@ public sealed record RecommendedItem(
 
 /// <summary><c>GET /api/v1/users/{userId}/recommendations</c> (and <c>…/next</c>).</summary>
 /// <param name="Strategy"><c>popular</c> (cold user) or <c>personal</c>.</param>
-/// <param name="RecommendationId">Names the list: <see cref="RecommenderClient.GetNextRecommendationsAsync"/> continues it without repeats.</param>
+/// <param name="RecommendationId">
+/// Names the list: <see cref="RecommenderClient.GetNextRecommendationsAsync"/> continues it without repeats,
+/// and an event that carries it (<see cref="InteractionEvent.RecommendationId"/>) is attributed to it.
+/// </param>
+/// <param name="Experiment">The running experiment the user is in; null outside one.</param>
+/// <param name="Variant">The user's variant in <paramref name="Experiment"/> (<c>holdout</c> when held out).</param>
 public sealed record Recommendations(
     string UserId,
     long? ModelVersion,
     string? Strategy,
     DateTimeOffset? ComputedAt,
     IReadOnlyList<RecommendedItem> Items,
-    string? RecommendationId = null);
+    string? RecommendationId = null,
+    string? Experiment = null,
+    string? Variant = null);
 
 /// <summary>Options of a recommendation request.</summary>
 /// <param name="Category">Only items of this category.</param>

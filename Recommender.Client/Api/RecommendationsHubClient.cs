@@ -10,7 +10,8 @@ namespace Recommender.Client.Api;
 /// <summary>
 /// Client of the SignalR hub <c>/hubs/recommendations</c>. Reconnects automatically; since group
 /// membership belongs to a connection, every watched user is watched again after a reconnect and
-/// the ranking that <c>Watch</c> returns is delivered like a push (with an empty diff).
+/// the ranking that <c>Watch</c> returns is delivered like a push (with an empty diff); likewise every
+/// watched experiment, whose current results then arrive through <see cref="ExperimentResultsReceived"/>.
 /// </summary>
 public sealed class RecommendationsHubClient : IAsyncDisposable
 {
@@ -18,6 +19,7 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
 
     private readonly HubConnection _connection;
     private readonly ConcurrentDictionary<string, (int K, FilterSpec? Filter)> _watched = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _watchedExperiments = new(StringComparer.Ordinal);
     private readonly Channel<RankingChanged> _rankings = Channel.CreateUnbounded<RankingChanged>(
         new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
 
@@ -43,6 +45,7 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
             .Build();
 
         _connection.On<RankingChanged>("rankingChanged", Publish);
+        _connection.On<ExperimentResults>("experimentResults", results => ExperimentResultsReceived?.Invoke(results));
         _connection.Reconnecting += error =>
         {
             Reconnecting?.Invoke(error);
@@ -61,6 +64,12 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
 
     /// <summary>Raised for every pushed ranking (and for the re-watch answers after a reconnect).</summary>
     public event Action<RankingChanged>? RankingChanged;
+
+    /// <summary>
+    /// Raised for every <c>experimentResults</c> push of a watched experiment (the server checks every
+    /// 2 s and sends the results when they changed), and with the current results after a reconnect.
+    /// </summary>
+    public event Action<ExperimentResults>? ExperimentResultsReceived;
 
     public event Action<Exception?>? Reconnecting;
 
@@ -149,6 +158,25 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
         await _connection.InvokeAsync("Unwatch", userId, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Joins the experiment's results (hub method <c>WatchExperiment</c>): returns them now; from then
+    /// on <see cref="ExperimentResultsReceived"/> is raised each time they change. An unknown or
+    /// invalid id is a <see cref="HubException"/> naming <c>experimentId</c>.
+    /// </summary>
+    public async Task<ExperimentResults> WatchExperimentAsync(string experimentId, CancellationToken ct = default)
+    {
+        var current = await _connection.InvokeAsync<ExperimentResults>("WatchExperiment", experimentId, ct).ConfigureAwait(false);
+        _watchedExperiments[experimentId] = 0;
+        return current;
+    }
+
+    /// <summary>Leaves the experiment's results: no more pushes of it.</summary>
+    public async Task UnwatchExperimentAsync(string experimentId, CancellationToken ct = default)
+    {
+        _watchedExperiments.TryRemove(experimentId, out _);
+        await _connection.InvokeAsync("UnwatchExperiment", experimentId, ct).ConfigureAwait(false);
+    }
+
     /// <summary>Every ranking pushed from now on, until cancelled, disposed or the connection is closed for good.</summary>
     public async IAsyncEnumerable<RankingChanged> ReadRankingsAsync([EnumeratorCancellation] CancellationToken ct = default)
     {
@@ -193,6 +221,24 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
                     : await _connection.InvokeAsync<RankingChanged>("WatchFiltered", userId, k, Argument(filter)).ConfigureAwait(false));
             }
             catch (Exception ex) when (ex is HubException or InvalidOperationException or IOException)
+            {
+                // The connection dropped again; the next Reconnected re-watches.
+            }
+        }
+
+        foreach (var experimentId in _watchedExperiments.Keys)
+        {
+            try
+            {
+                var results = await _connection.InvokeAsync<ExperimentResults>("WatchExperiment", experimentId).ConfigureAwait(false);
+                ExperimentResultsReceived?.Invoke(results);
+            }
+            catch (HubException)
+            {
+                // Deleted meanwhile: nothing left to watch.
+                _watchedExperiments.TryRemove(experimentId, out _);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or IOException)
             {
                 // The connection dropped again; the next Reconnected re-watches.
             }

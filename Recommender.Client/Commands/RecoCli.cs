@@ -85,6 +85,37 @@ public static class RecoCli
             boosts.AddCommand<BoostsDeleteCommand>("delete").WithDescription("Remove a boost.");
         });
 
+        config.AddBranch("experiments", experiments =>
+        {
+            experiments.SetDescription("A/B tests of serving configurations on the recommendations surface: one runs at a time; users are bucketed by a hash of experiment and user id; results with always-valid intervals.");
+            experiments.SetDefaultCommand<ExperimentsListCommand>();
+            experiments.AddCommand<ExperimentsListCommand>("list").WithDescription("Every experiment, newest first.");
+            experiments.AddCommand<ExperimentsCreateCommand>("create")
+                .WithDescription("Create an experiment: one --variant NAME[[=learned|popular]][[,key=value…]] per variant, the control first (keys: share, popularShare, exploration, rules=on|off, filter= last); [[--share 90,10]] [[--holdout 0.1]] [[--metric hitRate|conversion]] [[--alpha 0.05]] [[--start]].")
+                .WithExample("experiments", "create", "pop-vs-model", "--variant", "model", "--variant", "pop=popular", "--holdout", "0.1", "--start")
+                .WithExample("experiments", "create", "blend", "--variant", "model", "--variant", "blend=learned,popularShare=0.3,rules=off", "--share", "90,10");
+            experiments.AddCommand<ExperimentsShowCommand>("show").WithDescription("One experiment: its state and variants.");
+            experiments.AddCommand<ExperimentsResultsCommand>("results")
+                .WithDescription("Per variant: users, impressions, attributed events, hit rate and conversion with always-valid [[low, high]], CTR; each variant against the control with p; the decision. --watch follows the hub's pushes until Ctrl+C or --for.")
+                .WithExample("experiments", "results", "pop-vs-model", "--watch", "--for", "10m");
+            experiments.AddCommand<ExperimentsStartCommand>("start").WithDescription("Start a draft experiment (refused while another runs).");
+            experiments.AddCommand<ExperimentsStopCommand>("stop").WithDescription("Stop a running experiment: everyone is served the default again.");
+            experiments.AddCommand<ExperimentsWinnerCommand>("winner")
+                .WithDescription("Declare a variant the winner: the experiment stops and the variant's serving configuration becomes everyone's default.")
+                .WithExample("experiments", "winner", "pop-vs-model", "model");
+            experiments.AddCommand<ExperimentsDeleteCommand>("delete").WithDescription("Delete a draft or stopped experiment and its results.");
+            experiments.AddCommand<ExperimentsServingCommand>("serving").WithDescription("What users outside an experiment are served (a declared winner's configuration, or the default).");
+        });
+
+        config.AddBranch("metrics", metrics =>
+        {
+            metrics.SetDescription("What users do with the lists they are served.");
+            metrics.SetDefaultCommand<MetricsOnlineCommand>();
+            metrics.AddCommand<MetricsOnlineCommand>("online")
+                .WithDescription("Online metrics over a sliding --window (5m, 1h, 24h) per strategy, model version and experiment variant: impressions, attributed events, CTR, hit rate, conversion, mean position, coverage, novelty.")
+                .WithExample("metrics", "online", "--window", "24h");
+        });
+
         config.AddCommand<EvaluateCommand>("evaluate")
             .WithDescription("Measure the real service on a dataset (offline split or prequential), a fresh server per split, beside popularity, item-kNN, a plain ALS and EASE on the same split.")
             .WithExample("evaluate", "--data", "../shared/data/ml-100k", "--protocol", "offline", "--folds", "1-5")

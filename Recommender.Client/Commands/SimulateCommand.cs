@@ -45,10 +45,13 @@ public sealed class SimulateCommand : RecoCommand<SimulateSettings>
         var seed = s.Seed ?? Random.Shared.Next();
         var run = Guid.NewGuid().ToString("N")[..6];
         List<TasteBot> bots;
+        int events = 0, attributed = 0;
         try
         {
             bots = await TasteBots.RunAsync(client, s.Users, s.Events, seed, run, (bot, evt, precision) =>
             {
+                events++;
+                if (evt.RecommendationId is not null) attributed++;
                 if (!s.Quiet)
                     AnsiConsole.MarkupLineInterpolated(
                         $"{bot.UserId} #{bot.Interactions,-3} {evt.Type,-6}{(evt.Value is { } v ? $" {v}" : "  ")} {evt.ItemId,-10} (P@10 before: [bold]{precision:0.00}[/], {bot.UnseenTasteItems} of its taste unseen)");
@@ -75,6 +78,8 @@ public sealed class SimulateCommand : RecoCommand<SimulateSettings>
         var (median, readings, below) = TasteBots.Summarise(bots);
         AnsiConsole.MarkupLineInterpolated(
             $"median precision@10 from interaction 10 on, while a bot's taste lasts: [bold]{median:0.00}[/] over {readings} readings; below 0.5: {below.Count}");
+        AnsiConsole.MarkupLineInterpolated(
+            $"{attributed} of {events} events were on an item of the bot's list and carried its recommendationId; the others were found by browsing.");
         return 0;
     }
 

@@ -10,8 +10,9 @@ namespace Recommender.Client.Simulation;
 /// <item>Every fifth interaction it browses instead: it finds an unseen item of its favourite categories in
 /// turn (the first, then the second, …) in the catalogue — as a person sometimes searches instead of
 /// scrolling the feed, which is how a second taste the feed has not guessed yet becomes visible.</item>
-/// <item>Otherwise it takes the first unseen item of its taste listed in its top 10; if none is listed, it
-/// finds one in the catalogue.</item>
+/// <item>Otherwise it takes the first unseen item of its taste listed in its top 10 — its event then carries
+/// the list's <c>recommendationId</c>, so the server attributes it to that list; if none is listed, it
+/// finds one in the catalogue (an event without an id).</item>
 /// <item>Whatever it takes, it likes (half the time) or rates 4–5 — it is its taste.</item>
 /// <item>Its taste is used up when fewer than 10 of its items are unseen: precision@10 cannot stay at 1 from
 /// there on, which the chart and the summary mark instead of reading it as un-learning.</item>
@@ -55,7 +56,11 @@ public sealed class TasteBot
     }
 
     /// <summary>The next interaction, or null when nothing of its taste is left unseen.</summary>
-    public InteractionEvent? Choose(IReadOnlyList<RecommendedItem> top, Random random)
+    /// <param name="recommendationId">
+    /// The id of the list <paramref name="top"/> came from: an item taken from the list carries it (the
+    /// server attributes the event to that list); an item found in the catalogue does not.
+    /// </param>
+    public InteractionEvent? Choose(IReadOnlyList<RecommendedItem> top, Random random, string? recommendationId = null)
     {
         var next = Interactions + 1;
         string? itemId = null;
@@ -64,12 +69,19 @@ public sealed class TasteBot
             var category = Taste[(next / BrowseEvery - 1) % Taste.Count];
             itemId = Find(random, category) ?? Find(random, null);
         }
-        itemId ??= top.Take(K).FirstOrDefault(i => InTaste(i.Categories) && !_touched.Contains(i.ItemId))?.ItemId ?? Find(random, null);
+        var fromList = false;
+        if (itemId is null && top.Take(K).FirstOrDefault(i => InTaste(i.Categories) && !_touched.Contains(i.ItemId)) is { } listed)
+        {
+            itemId = listed.ItemId;
+            fromList = true;
+        }
+        itemId ??= Find(random, null);
         if (itemId is null) return null;
         _touched.Add(itemId);
+        var attribution = fromList ? recommendationId : null;
         return random.NextDouble() < 0.5
-            ? new InteractionEvent(UserId, itemId, EventTypes.Like, EventId: $"{UserId}-{next}")
-            : new InteractionEvent(UserId, itemId, EventTypes.Rating, random.Next(4, 6), EventId: $"{UserId}-{next}");
+            ? new InteractionEvent(UserId, itemId, EventTypes.Like, EventId: $"{UserId}-{next}", RecommendationId: attribution)
+            : new InteractionEvent(UserId, itemId, EventTypes.Rating, random.Next(4, 6), EventId: $"{UserId}-{next}", RecommendationId: attribution);
     }
 
     private string? Find(Random random, string? category)

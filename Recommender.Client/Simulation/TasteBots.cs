@@ -53,7 +53,7 @@ public static class TasteBots
             {
                 var top = await client.GetRecommendationsAsync(bot.UserId, TasteBot.K, ct: ct);
                 bot.Observe(top.Items);
-                var evt = bot.Choose(top.Items, random);
+                var evt = bot.Choose(top.Items, random, top.RecommendationId);
                 if (evt is null) { active.Remove(bot); continue; }
                 await client.PostEventAsync(evt, ct);
                 afterInteraction?.Invoke(bot, evt, bot.Path[^1].Precision);

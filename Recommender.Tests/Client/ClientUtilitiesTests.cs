@@ -39,6 +39,8 @@ public class ClientUtilitiesTests
     [InlineData("10s", 10)]
     [InlineData("500ms", 0.5)]
     [InlineData("2m", 120)]
+    [InlineData("1h", 3600)]
+    [InlineData("1d", 86400)]
     [InlineData("3", 3)]
     public void Durations_parse(string text, double seconds)
     {

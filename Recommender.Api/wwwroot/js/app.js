@@ -41,7 +41,7 @@ const state = {
   // "More": the list on screen continued by GET …/recommendations/next. Every new list (a push, an
   // event's REST fallback, a user, Top-k, filter or share change) starts again: a new generation.
   list: 0,              // the generation of the list on screen; a "More" answer for an older one is dropped
-  recommendationId: null, // the id the list on screen was served under (REST answers carry one; pushes do not)
+  recommendationId: null, // the id the list on screen was served under (REST answers, the watch's answers and pushes carry one)
   more: [],             // the items appended below the list
   moreDone: false,      // the last next answer was empty
   moreBusy: false,
@@ -515,6 +515,7 @@ async function loadUser(userId, { isNew = false, keepSession = false } = {}) {
   history.replaceState(null, '', url);
 
   let ranking = null;
+  let viaRest = false; // the watch's answers carry a recommendationId too: it does not tell the two apart
   try {
     ranking = await live.watch(userId, state.k, state.filter);
   } catch (e) {
@@ -524,6 +525,7 @@ async function loadUser(userId, { isNew = false, keepSession = false } = {}) {
   if (!ranking || state.exploration > 0) {
     try {
       ranking = await restList(userId, state.filter, ranking);
+      viaRest = true;
     } catch (e) {
       showError(e, 'Could not load the recommendations');
       if (!ranking) {
@@ -533,7 +535,7 @@ async function loadUser(userId, { isNew = false, keepSession = false } = {}) {
     }
   }
   if (load !== state.load) return;
-  applyRanking(ranking, { source: ranking.recommendationId || !live.isLive ? 'rest' : 'rewatch', initial: true });
+  applyRanking(ranking, { source: viaRest || !live.isLive ? 'rest' : 'rewatch', initial: true });
   if (isNew) renderProfile(null);
   else await refreshProfile({ seedHistory: true });
 }
@@ -582,9 +584,13 @@ async function applyFilter(text) {
   }
   const load = ++state.load;
   let ranking;
+  let viaRest = false;
   try {
     ranking = live.isLive ? await live.watch(userId, state.k, text) : null;
-    if (!ranking || state.exploration > 0) ranking = await restList(userId, text, ranking);
+    if (!ranking || state.exploration > 0) {
+      ranking = await restList(userId, text, ranking);
+      viaRest = true;
+    }
   } catch (e) {
     if (load !== state.load) return;
     if (e instanceof ApiError && e.status !== 400) { showError(e, 'Could not apply the filter'); return; }
@@ -596,7 +602,7 @@ async function applyFilter(text) {
   ui.filter.dataset.applied = text;
   ui.clearFilter.hidden = !text;
   state.items = [];
-  applyRanking(ranking, { source: ranking.recommendationId || !live.isLive ? 'rest' : 'rewatch', initial: true });
+  applyRanking(ranking, { source: viaRest || !live.isLive ? 'rest' : 'rewatch', initial: true });
 }
 
 ui.applyFilter.addEventListener('click', () => applyFilter(ui.filter.value));

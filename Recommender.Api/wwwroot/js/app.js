@@ -7,6 +7,7 @@ import { LiveRankings, hubErrorMessage } from './live.js';
 import { renderRanking, appendMore, renderRemoved, diffRankings, renderSinceStart, armHover } from './ranking.js';
 import { initBots } from './bots.js';
 import { initModel } from './model.js';
+import { initExperiments } from './experiments.js';
 import { icon } from './icons.js';
 
 /** After this long without the push for an acknowledged event, the page fetches the ranking itself. */
@@ -632,6 +633,42 @@ initBots({
   },
 });
 
+// ---------------------------------------------------------------- tabs
+
+const experiments = initExperiments({ live, showError });
+const tabs = [...document.querySelectorAll('.tabs [role="tab"]')];
+
+/** Shows one view (Simulator or Experiments); the Experiments tab reads its list each time it opens. */
+function selectTab(name) {
+  for (const tab of tabs) {
+    const on = tab.id === `tab-${name}`;
+    tab.setAttribute('aria-selected', String(on));
+    tab.tabIndex = on ? 0 : -1;
+    document.getElementById(tab.getAttribute('aria-controls')).hidden = !on;
+  }
+  document.body.dataset.tab = name;
+  if (name === 'experiments') experiments.show();
+}
+
+for (const tab of tabs) {
+  tab.addEventListener('click', () => {
+    const name = tab.id.slice('tab-'.length);
+    selectTab(name);
+    history.replaceState(null, '', name === 'experiments' ? '#experiments' : location.pathname + location.search);
+  });
+}
+// Arrow keys move between the tabs (the tablist pattern: one tab stop).
+document.querySelector('.tabs').addEventListener('keydown', (e) => {
+  const index = tabs.indexOf(document.activeElement);
+  if (index < 0) return;
+  const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 }[e.key];
+  if (next === undefined) return;
+  e.preventDefault();
+  const tab = tabs[(next + tabs.length) % tabs.length];
+  tab.click();
+  tab.focus();
+});
+
 // ---------------------------------------------------------------- start
 
 /** Who is calling; in the top bar when signed in by cookie, with a way out. False when the page is leaving for the sign-in page. */
@@ -669,6 +706,7 @@ async function initSession() {
   if (!(await initSession())) return;
   initModel({ showError, onModel: renderRatingHelp });
   await live.start();
+  if (location.hash === '#experiments') selectTab('experiments');
   const fromUrl = new URL(location.href).searchParams.get('user');
   let remembered = null;
   try { remembered = localStorage.getItem('reco.userId'); } catch { /* private mode */ }

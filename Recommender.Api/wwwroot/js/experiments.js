@@ -339,10 +339,10 @@ export function initExperiments({ live, showError }) {
         h('td', { class: 'num users' }, String(v.users)),
         h('td', { class: 'num impressions' }, String(v.impressions)),
         h('td', { class: 'num events' }, String(v.events)),
-        h('td', { class: 'num hit-rate', title: `${v.hits} of ${v.impressions} lists had an attributed positive event; the interval is always valid (it holds however often it is read)` },
+        h('td', { class: 'num hit-rate', dataset: { value: v.hitRate.value, low: v.hitRate.low, high: v.hitRate.high }, title: `${v.hits} of ${v.impressions} lists had an attributed positive event; the interval is always valid (it holds however often it is read)` },
           `${pct(v.hitRate.value)} [${pct(v.hitRate.low)}, ${pct(v.hitRate.high)}]`),
         conversion ? h('td', { class: 'num conversion' }, `${pct(v.conversion.value)} [${pct(v.conversion.low)}, ${pct(v.conversion.high)}]`) : null,
-        h('td', { class: 'num ctr' }, pct(v.ctr)),
+        h('td', { class: 'num ctr', dataset: { value: v.ctr } }, pct(v.ctr)),
         h('td', { class: 'num bots', title: bots.map(b => b.id).join(', ') || null }, String(bots.length)));
     }));
     $('#exp-conversion-head').hidden = !conversion;

@@ -329,6 +329,8 @@ async function sendEvent(item, type, value) {
 
   const event = { userId, itemId: item.itemId, type, eventId };
   if (type === 'rating') event.value = value;
+  // The list on screen is the one acted on: its id lets the server credit the event to it exactly.
+  if (state.recommendationId && [...state.items, ...state.more].some(i => i.itemId === item.itemId)) event.recommendationId = state.recommendationId;
   try {
     const ack = await api.sendEvent(event);
     entry.status = ack?.duplicates ? 'duplicate' : 'stored';

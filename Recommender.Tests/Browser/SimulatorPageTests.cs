@@ -670,6 +670,12 @@ public sealed partial class SimulatorPageTests(SimulatorPageTests.Site site) : I
             return page;
         }
 
+        /// <summary>Forgets what the browser reported so far (after a test provoked an error on purpose).</summary>
+        public void ClearErrors()
+        {
+            lock (_errors) _errors.Clear();
+        }
+
         public void AssertNoBrowserErrors()
         {
             lock (_errors) Assert.True(_errors.Count == 0, "The browser reported:\n" + string.Join("\n", _errors) + "\n--- server output ---\n" + _api?.Output);

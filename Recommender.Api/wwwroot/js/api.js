@@ -100,6 +100,17 @@ export const api = {
   categories: (options) => request('GET', '/api/v1/categories', undefined, options),
   items: (category, limit, options) => request('GET', `/api/v1/items?category=${enc(category)}&limit=${limit}`, undefined, options),
   model: (options) => request('GET', '/api/v1/model', undefined, options),
+  /** Every experiment, newest first. */
+  experiments: (options) => request('GET', '/api/v1/experiments', undefined, options),
+  /** { id, name, variants: [{ name, share, serving }], holdout, metric, alpha, start }: 201 with the experiment; 409 while another runs. */
+  createExperiment: (body) => request('POST', '/api/v1/experiments', body),
+  startExperiment: (id) => request('POST', `/api/v1/experiments/${enc(id)}/start`),
+  stopExperiment: (id) => request('POST', `/api/v1/experiments/${enc(id)}/stop`),
+  /** Stops the experiment and makes the variant's serving configuration everyone's default. */
+  declareWinner: (id, variant) => request('POST', `/api/v1/experiments/${enc(id)}/winner`, { variant }),
+  deleteExperiment: (id) => request('DELETE', `/api/v1/experiments/${enc(id)}`),
+  /** One read of the results (the Experiments tab takes them from the hub; this only while it is down). */
+  experimentResults: (id, options) => request('GET', `/api/v1/experiments/${enc(id)}/results`, undefined, options),
   /** Who is calling: { authenticated, keysRequired, name, scopes, via, csrfToken, expiresAt }. */
   session: (options) => request('GET', SESSION_PATH, undefined, options),
   signOut: () => request('DELETE', SESSION_PATH),

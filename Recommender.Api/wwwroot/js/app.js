@@ -7,6 +7,7 @@ import { LiveRankings, hubErrorMessage } from './live.js';
 import { renderRanking, appendMore, renderRemoved, diffRankings, renderSinceStart, armHover } from './ranking.js';
 import { initBots } from './bots.js';
 import { initModel } from './model.js';
+import { initExperiments } from './experiments.js';
 import { icon } from './icons.js';
 
 /** After this long without the push for an acknowledged event, the page fetches the ranking itself. */
@@ -41,7 +42,7 @@ const state = {
   // "More": the list on screen continued by GET …/recommendations/next. Every new list (a push, an
   // event's REST fallback, a user, Top-k, filter or share change) starts again: a new generation.
   list: 0,              // the generation of the list on screen; a "More" answer for an older one is dropped
-  recommendationId: null, // the id the list on screen was served under (REST answers carry one; pushes do not)
+  recommendationId: null, // the id the list on screen was served under (REST answers, the watch's answers and pushes carry one)
   more: [],             // the items appended below the list
   moreDone: false,      // the last next answer was empty
   moreBusy: false,
@@ -328,6 +329,8 @@ async function sendEvent(item, type, value) {
 
   const event = { userId, itemId: item.itemId, type, eventId };
   if (type === 'rating') event.value = value;
+  // The list on screen is the one acted on: its id lets the server credit the event to it exactly.
+  if (state.recommendationId && [...state.items, ...state.more].some(i => i.itemId === item.itemId)) event.recommendationId = state.recommendationId;
   try {
     const ack = await api.sendEvent(event);
     entry.status = ack?.duplicates ? 'duplicate' : 'stored';
@@ -515,6 +518,7 @@ async function loadUser(userId, { isNew = false, keepSession = false } = {}) {
   history.replaceState(null, '', url);
 
   let ranking = null;
+  let viaRest = false; // the watch's answers carry a recommendationId too: it does not tell the two apart
   try {
     ranking = await live.watch(userId, state.k, state.filter);
   } catch (e) {
@@ -524,6 +528,7 @@ async function loadUser(userId, { isNew = false, keepSession = false } = {}) {
   if (!ranking || state.exploration > 0) {
     try {
       ranking = await restList(userId, state.filter, ranking);
+      viaRest = true;
     } catch (e) {
       showError(e, 'Could not load the recommendations');
       if (!ranking) {
@@ -533,7 +538,7 @@ async function loadUser(userId, { isNew = false, keepSession = false } = {}) {
     }
   }
   if (load !== state.load) return;
-  applyRanking(ranking, { source: ranking.recommendationId || !live.isLive ? 'rest' : 'rewatch', initial: true });
+  applyRanking(ranking, { source: viaRest || !live.isLive ? 'rest' : 'rewatch', initial: true });
   if (isNew) renderProfile(null);
   else await refreshProfile({ seedHistory: true });
 }
@@ -582,9 +587,13 @@ async function applyFilter(text) {
   }
   const load = ++state.load;
   let ranking;
+  let viaRest = false;
   try {
     ranking = live.isLive ? await live.watch(userId, state.k, text) : null;
-    if (!ranking || state.exploration > 0) ranking = await restList(userId, text, ranking);
+    if (!ranking || state.exploration > 0) {
+      ranking = await restList(userId, text, ranking);
+      viaRest = true;
+    }
   } catch (e) {
     if (load !== state.load) return;
     if (e instanceof ApiError && e.status !== 400) { showError(e, 'Could not apply the filter'); return; }
@@ -596,7 +605,7 @@ async function applyFilter(text) {
   ui.filter.dataset.applied = text;
   ui.clearFilter.hidden = !text;
   state.items = [];
-  applyRanking(ranking, { source: ranking.recommendationId || !live.isLive ? 'rest' : 'rewatch', initial: true });
+  applyRanking(ranking, { source: viaRest || !live.isLive ? 'rest' : 'rewatch', initial: true });
 }
 
 ui.applyFilter.addEventListener('click', () => applyFilter(ui.filter.value));
@@ -624,6 +633,42 @@ initBots({
     loadUser(userId);
     document.getElementById('ranking-heading').scrollIntoView({ behavior: 'smooth', block: 'start' });
   },
+});
+
+// ---------------------------------------------------------------- tabs
+
+const experiments = initExperiments({ live, showError });
+const tabs = [...document.querySelectorAll('.tabs [role="tab"]')];
+
+/** Shows one view (Simulator or Experiments); the Experiments tab reads its list each time it opens. */
+function selectTab(name) {
+  for (const tab of tabs) {
+    const on = tab.id === `tab-${name}`;
+    tab.setAttribute('aria-selected', String(on));
+    tab.tabIndex = on ? 0 : -1;
+    document.getElementById(tab.getAttribute('aria-controls')).hidden = !on;
+  }
+  document.body.dataset.tab = name;
+  if (name === 'experiments') experiments.show();
+}
+
+for (const tab of tabs) {
+  tab.addEventListener('click', () => {
+    const name = tab.id.slice('tab-'.length);
+    selectTab(name);
+    history.replaceState(null, '', name === 'experiments' ? '#experiments' : location.pathname + location.search);
+  });
+}
+// Arrow keys move between the tabs (the tablist pattern: one tab stop).
+document.querySelector('.tabs').addEventListener('keydown', (e) => {
+  const index = tabs.indexOf(document.activeElement);
+  if (index < 0) return;
+  const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 }[e.key];
+  if (next === undefined) return;
+  e.preventDefault();
+  const tab = tabs[(next + tabs.length) % tabs.length];
+  tab.click();
+  tab.focus();
 });
 
 // ---------------------------------------------------------------- start
@@ -663,6 +708,7 @@ async function initSession() {
   if (!(await initSession())) return;
   initModel({ showError, onModel: renderRatingHelp });
   await live.start();
+  if (location.hash === '#experiments') selectTab('experiments');
   const fromUrl = new URL(location.href).searchParams.get('user');
   let remembered = null;
   try { remembered = localStorage.getItem('reco.userId'); } catch { /* private mode */ }

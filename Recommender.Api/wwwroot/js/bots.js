@@ -5,14 +5,20 @@
 // otherwise it takes the first item of its taste listed, or finds one in the catalogue when none is;
 // whatever it takes it likes or rates 4–5. A bot's taste is "used up" when fewer than 10 of its items
 // are unseen: the chart dashes the line from there, since precision@10 then has to fall.
+// Every event names the list the bot read before acting (its recommendationId), so the server
+// attributes it to that list exactly; an item the bot found in the catalogue is then credited to no
+// list (it was not in the one it read). The Experiments tab (experiments.js) runs the same bots.
 import { h, $, shortId, sleep } from './dom.js';
-import { api } from './api.js';
+import { api, ApiError } from './api.js';
 
 export const MAX_BOTS = 10;
 export const MAX_STEPS = 100;
 const K = 10;
 const BROWSE_EVERY = 5;
-const COLORS = ['#2f5bd3', '#d9480f', '#2b8a3e', '#ae3ec9', '#e8590c', '#0c8599', '#c2255c', '#5c940d', '#7048e8', '#868e96'];
+/** Rate limited (429): the bot waits this long and reads its list again, at most this many times in a row. */
+const RATE_LIMIT_WAIT_MS = 1000;
+const RATE_LIMIT_RETRIES = 5;
+export const COLORS = ['#2f5bd3', '#d9480f', '#2b8a3e', '#ae3ec9', '#e8590c', '#0c8599', '#c2255c', '#5c940d', '#7048e8', '#868e96'];
 
 const clamp = (value, min, max, fallback) => {
   const n = Math.round(Number(value));
@@ -51,6 +57,97 @@ export function distinctTastes(categories, count) {
   }
   while (tastes.length < count) tastes.push(tastes[tastes.length % Math.max(1, tastes.length)]);
   return tastes;
+}
+
+/**
+ * `count` new bots named `${prefix}-1` …, each with a taste of two categories (all different while
+ * the catalogue allows) and the catalogue items of its taste (to browse, and to find one when its
+ * list has none). Throws an Error naming what could not be read.
+ */
+export async function makeBots(count, prefix, signal) {
+  let categories;
+  try {
+    categories = await api.categories({ signal });
+  } catch (e) {
+    throw Object.assign(e, { context: 'Could not read the categories' });
+  }
+  if (!Array.isArray(categories) || categories.length < 2) {
+    throw new Error('The catalogue needs at least two categories for taste bots (start with the demo catalogue, Recommender:SeedDemoCatalog=true).');
+  }
+  const tastes = distinctTastes(categories, count);
+  const itemsByCategory = new Map();
+  try {
+    for (const category of new Set(tastes.flat())) itemsByCategory.set(category, (await api.items(category, 500, { signal })).items ?? []);
+  } catch (e) {
+    throw Object.assign(e, { context: 'Could not read the catalogue' });
+  }
+  return tastes.map((taste, i) => ({
+    id: `${prefix}-${i + 1}`, taste, color: COLORS[i % COLORS.length],
+    catalogue: [...new Map(taste.flatMap(c => itemsByCategory.get(c) ?? []).map(item => [item.itemId, item])).values()],
+    sent: 0, fromList: 0, precision: null, points: [], done: false, usedUp: false, error: null,
+    // From the last answer: the list's id, and the experiment and variant the server put the bot in.
+    recommendationId: null, experiment: null, variant: null,
+  }));
+}
+
+/**
+ * One bot's run: read the top 10 (GET …/recommendations), act on it, until `steps` interactions are
+ * sent, its taste is used up, `signal` aborts or `onRanking(answer)` returns false. A 429 waits a
+ * second and reads again. Errors other than an abort end the run in `bot.error` and go to `onError`.
+ */
+export async function runTasteBot(bot, { steps, pause, signal, onRanking = () => true, onError = () => {} }) {
+  const touched = new Set();
+  const unseen = () => bot.catalogue.filter(item => !touched.has(item.itemId));
+  const find = (category) => {
+    const candidates = unseen().filter(item => category === null || (item.categories ?? []).includes(category));
+    return candidates.length === 0 ? null : candidates[Math.floor(Math.random() * candidates.length)];
+  };
+  let limited = 0;
+  try {
+    while (!signal.aborted) {
+      let ranking;
+      try {
+        ranking = await api.recommendations(bot.id, K, { signal });
+      } catch (e) {
+        if (!(e instanceof ApiError) || e.status !== 429 || ++limited > RATE_LIMIT_RETRIES) throw e;
+        await sleep(RATE_LIMIT_WAIT_MS, signal);
+        continue;
+      }
+      limited = 0;
+      const items = ranking.items ?? [];
+      bot.recommendationId = ranking.recommendationId ?? null;
+      bot.experiment = ranking.experiment ?? null;
+      bot.variant = ranking.variant ?? null;
+      bot.precision = precisionAt10(items, bot.taste);
+      bot.usedUp = unseen().length < K;
+      bot.points.push({ x: bot.sent, y: bot.precision, usedUp: bot.usedUp });
+      if (onRanking(ranking) === false) break;
+      if (bot.sent >= steps) break;
+
+      const next = bot.sent + 1;
+      let item = null;
+      if (next % BROWSE_EVERY === 0) {
+        item = find(bot.taste[(next / BROWSE_EVERY - 1) % bot.taste.length]) ?? find(null);
+      }
+      const listed = item ? null : items.slice(0, K).find(i => inTaste(i, bot.taste) && !touched.has(i.itemId));
+      item ??= listed ?? find(null);
+      if (!item) { bot.usedUp = true; break; } // nothing of its taste is left unseen
+      touched.add(item.itemId);
+      const event = Math.random() < 0.5
+        ? { itemId: item.itemId, type: 'like' }
+        : { itemId: item.itemId, type: 'rating', value: Math.random() < 0.5 ? 4 : 5 };
+      if (bot.recommendationId) event.recommendationId = bot.recommendationId;
+      await api.sendEvent({ userId: bot.id, eventId: `${bot.id}-${next}`, ...event }, { signal });
+      bot.sent = next;
+      if (listed) bot.fromList++;
+      if (pause > 0) await sleep(pause, signal);
+    }
+    bot.done = true;
+  } catch (e) {
+    if (e?.name === 'AbortError') return;
+    bot.error = e;
+    onError(e);
+  }
 }
 
 export function initBots({ showError, watchUser }) {
@@ -130,44 +227,12 @@ export function initBots({ showError, watchUser }) {
   }
 
   async function runBot(bot, steps, pause, signal) {
-    const touched = new Set();
-    const unseen = () => bot.catalogue.filter(item => !touched.has(item.itemId));
-    const find = (category) => {
-      const candidates = unseen().filter(item => category === null || (item.categories ?? []).includes(category));
-      return candidates.length === 0 ? null : candidates[Math.floor(Math.random() * candidates.length)];
-    };
-    try {
-      while (!signal.aborted) {
-        const ranking = await api.recommendations(bot.id, K, { signal });
-        bot.precision = precisionAt10(ranking.items ?? [], bot.taste);
-        bot.usedUp = unseen().length < K;
-        bot.points.push({ x: bot.sent, y: bot.precision, usedUp: bot.usedUp });
-        scheduleRepaint();
-        if (bot.sent >= steps) break;
-
-        const next = bot.sent + 1;
-        let item = null;
-        if (next % BROWSE_EVERY === 0) {
-          item = find(bot.taste[(next / BROWSE_EVERY - 1) % bot.taste.length]) ?? find(null);
-        }
-        item ??= (ranking.items ?? []).slice(0, K).find(i => inTaste(i, bot.taste) && !touched.has(i.itemId)) ?? find(null);
-        if (!item) { bot.usedUp = true; break; } // nothing of its taste is left unseen
-        touched.add(item.itemId);
-        const event = Math.random() < 0.5
-          ? { itemId: item.itemId, type: 'like' }
-          : { itemId: item.itemId, type: 'rating', value: Math.random() < 0.5 ? 4 : 5 };
-        await api.sendEvent({ userId: bot.id, eventId: `${bot.id}-${next}`, ...event }, { signal });
-        bot.sent = next;
-        if (pause > 0) await sleep(pause, signal);
-      }
-      bot.done = true;
-    } catch (e) {
-      if (e?.name === 'AbortError') return;
-      bot.error = e;
-      showError(e, `Bot ${bot.id} stopped`);
-    } finally {
-      scheduleRepaint();
-    }
+    await runTasteBot(bot, {
+      steps, pause, signal,
+      onRanking: () => { scheduleRepaint(); return true; },
+      onError: (e) => showError(e, `Bot ${bot.id} stopped`),
+    });
+    scheduleRepaint();
   }
 
   async function start() {
@@ -178,40 +243,18 @@ export function initBots({ showError, watchUser }) {
     $('#bot-steps').value = steps;
     $('#bot-pause').value = pause;
 
-    let categories;
-    try {
-      categories = await api.categories();
-    } catch (e) {
-      showError(e, 'Could not read the categories');
-      return;
-    }
-    if (!Array.isArray(categories) || categories.length < 2) {
-      showError(new Error('The catalogue needs at least two categories for taste bots (start with the demo catalogue, Recommender:SeedDemoCatalog=true).'));
-      return;
-    }
-
     controller = new AbortController();
     startButton.disabled = true;
     stopButton.disabled = false;
-    const run = shortId().slice(0, 5);
-    const tastes = distinctTastes(categories, count);
-    const itemsByCategory = new Map();
     try {
-      for (const category of new Set(tastes.flat())) itemsByCategory.set(category, (await api.items(category, 500, { signal: controller.signal })).items ?? []);
+      bots = await makeBots(count, `bot-${shortId().slice(0, 5)}`, controller.signal);
     } catch (e) {
-      showError(e, 'Could not read the catalogue');
+      if (e?.name !== 'AbortError') showError(e, e.context);
       startButton.disabled = false;
       stopButton.disabled = true;
       controller = null;
       return;
     }
-    bots = tastes.map((taste, i) => {
-      const catalogue = [...new Map(taste.flatMap(c => itemsByCategory.get(c) ?? []).map(item => [item.itemId, item])).values()];
-      return {
-        id: `bot-${run}-${i + 1}`, taste, catalogue, color: COLORS[i % COLORS.length],
-        sent: 0, precision: null, points: [], done: false, usedUp: false, error: null,
-      };
-    });
     try {
       const c = ensureChart();
       c.options.scales.x.max = steps;

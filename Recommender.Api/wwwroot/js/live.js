@@ -1,5 +1,6 @@
 // The push path: one SignalR connection to /hubs/recommendations, reconnecting forever, watching
-// one user at a time (Watch again after every reconnect: group membership belongs to a connection).
+// one user at a time and any experiments the Experiments tab shows (Watch and WatchExperiment again
+// after every reconnect: group membership belongs to a connection).
 
 const signalR = globalThis.signalR;
 
@@ -11,11 +12,13 @@ const retryPolicy = {
 /**
  * Events (EventTarget): `state` (detail: 'connecting' | 'connected' | 'reconnecting' | 'disconnected'),
  * `ranking` (detail: a rankingChanged message), `rewatched` (detail: Watch's answer after a reconnect),
- * `log` (detail: { level, message }).
+ * `experiment` (detail: { results, pushed }: a pushed experimentResults, or with pushed false
+ * WatchExperiment's answer after a (re)connect), `log` (detail: { level, message }).
  */
 export class LiveRankings extends EventTarget {
   #connection;
   #watched = null; // { userId, k, filter }
+  #experiments = new Set(); // experiment ids watched
   #state = 'connecting';
   #startTimer = null;
   #startAttempts = 0;
@@ -34,6 +37,7 @@ export class LiveRankings extends EventTarget {
       .configureLogging(logger)
       .build();
     this.#connection.on('rankingChanged', (message) => this.#emit('ranking', message));
+    this.#connection.on('experimentResults', (results) => this.#emit('experiment', { results, pushed: true }));
     this.#connection.onreconnecting(() => this.#setState('reconnecting'));
     this.#connection.onreconnected(async () => {
       this.#setState('connected');
@@ -100,14 +104,45 @@ export class LiveRankings extends EventTarget {
     if (previous && this.isLive) await this.#connection.invoke('Unwatch', previous.userId);
   }
 
-  async #rewatch() {
-    if (!this.#watched) return;
-    const { userId } = this.#watched;
+  /**
+   * Watches an experiment's results (hub method WatchExperiment): the server pushes
+   * `experimentResults` whenever its counts change (checked every 2 s), and after a reconnect this
+   * watches again and emits the answer as an `experiment` event. Returns the current results, or
+   * null when not connected (the watch is made once connected). An unknown id throws.
+   */
+  async watchExperiment(experimentId) {
+    this.#experiments.add(experimentId);
+    if (!this.isLive) return null;
     try {
-      const current = await this.#invokeWatch(this.#watched);
-      this.#emit('rewatched', current);
+      return await this.#connection.invoke('WatchExperiment', experimentId);
     } catch (e) {
-      this.#emit('log', { level: 'error', message: `Watch(${userId}) failed after reconnecting: ${e?.message ?? e}` });
+      this.#experiments.delete(experimentId);
+      throw e;
+    }
+  }
+
+  async unwatchExperiment(experimentId) {
+    if (!this.#experiments.delete(experimentId) || !this.isLive) return;
+    try { await this.#connection.invoke('UnwatchExperiment', experimentId); } catch { /* dropped with the connection anyway */ }
+  }
+
+  async #rewatch() {
+    if (this.#watched) {
+      const { userId } = this.#watched;
+      try {
+        const current = await this.#invokeWatch(this.#watched);
+        this.#emit('rewatched', current);
+      } catch (e) {
+        this.#emit('log', { level: 'error', message: `Watch(${userId}) failed after reconnecting: ${e?.message ?? e}` });
+      }
+    }
+    for (const experimentId of [...this.#experiments]) {
+      try {
+        this.#emit('experiment', { results: await this.#connection.invoke('WatchExperiment', experimentId), pushed: false });
+      } catch (e) {
+        this.#experiments.delete(experimentId);
+        this.#emit('log', { level: 'error', message: `WatchExperiment(${experimentId}) failed after connecting: ${e?.message ?? e}` });
+      }
     }
   }
 

@@ -57,6 +57,6 @@ public static class SequentialTest
         var difference = (double)successesB / trialsB - (double)successesA / trialsA;
         var variance = Variance(successesA, trialsA) + Variance(successesB, trialsB);
         var half = HalfWidth(variance, alpha);
-        return (difference, difference - half, difference + half, Math.Min(1, 1 / LikelihoodRatio(difference, variance)));
+        return (difference, Math.Max(-1, difference - half), Math.Min(1, difference + half), Math.Min(1, 1 / LikelihoodRatio(difference, variance)));
     }
 }

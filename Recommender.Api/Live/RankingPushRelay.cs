@@ -173,7 +173,7 @@ public sealed class RankingPushRelay(IGrainFactory grains, IHubContext<Recommend
             if (!_watches.TryGetValue(key, out again)) return;
             k = again.K;
         }
-        again.Advance((await grain.WatchFiltered(Reference, k, again.Rules)).Sequence);
+        again.Advance((await grain.RenewWatch(Reference, k, again.Rules)).Sequence);
     }
 
     public async Task RankingChanged(RankingChange change)
@@ -215,7 +215,7 @@ public sealed class RankingPushRelay(IGrainFactory grains, IHubContext<Recommend
         {
             try
             {
-                await grains.GetGrain<IUserGrain>(watch.UserId).WatchFiltered(Reference, watch.K, watch.Rules);
+                await grains.GetGrain<IUserGrain>(watch.UserId).RenewWatch(Reference, watch.K, watch.Rules);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {

@@ -43,6 +43,13 @@ public interface IUserGrain : IGrainWithStringKey
     /// </summary>
     Task<RankingChange> WatchFiltered(IRankingObserver observer, int k, WatchRules? rules);
 
+    /// <summary>
+    /// Renews a watch (a web server's periodic re-subscription, or a re-subscribe after an unwatch
+    /// race) as <see cref="WatchFiltered"/> does, but its ranking is not shown to anyone: it is not
+    /// an impression and carries no recommendationId.
+    /// </summary>
+    Task<RankingChange> RenewWatch(IRankingObserver observer, int k, WatchRules? rules);
+
     /// <summary>Drops the observer's unfiltered watch.</summary>
     Task Unwatch(IRankingObserver observer);
 

@@ -266,12 +266,16 @@ public sealed class UserGrain(
 
     public Task<RankingChange> Watch(IRankingObserver observer, int k) => WatchFiltered(observer, k, rules: null);
 
-    public Task<RankingChange> WatchFiltered(IRankingObserver observer, int k, WatchRules? rules)
+    public Task<RankingChange> WatchFiltered(IRankingObserver observer, int k, WatchRules? rules) => AddWatch(observer, k, rules, shown: true);
+
+    public Task<RankingChange> RenewWatch(IRankingObserver observer, int k, WatchRules? rules) => AddWatch(observer, k, rules, shown: false);
+
+    private Task<RankingChange> AddWatch(IRankingObserver observer, int k, WatchRules? rules, bool shown)
     {
         var watchers = _watchers ??= new Watchers(shared.Options.WatchLease);
         var key = rules?.Key;
         // Ranked before the watch is added: rules that cannot be applied throw and leave no watch.
-        var current = RankFor(Math.Max(k, watchers.Watches(key) ? watchers.KOf(key) : k), cause: null, rules);
+        var current = RankFor(Math.Max(k, watchers.Watches(key) ? watchers.KOf(key) : k), cause: null, rules, shown);
         watchers.Add(observer, k, rules);
         return Task.FromResult(current with { Diff = RankingDiff.None });
     }
@@ -294,7 +298,8 @@ public sealed class UserGrain(
 
     /// <summary>The top-k now under <paramref name="rules"/>, with its diff against the previous push under them.</summary>
     /// <exception cref="Rules.RuleException">The rules cannot be applied.</exception>
-    private RankingChange RankFor(int k, InteractionEvent? cause, WatchRules? rules = null)
+    /// <param name="shown">The ranking goes to a client (a push, a watch's answer): an impression. A renewal's is not.</param>
+    private RankingChange RankFor(int k, InteractionEvent? cause, WatchRules? rules = null, bool shown = true)
     {
         EnsureFitted();
         // Promotions and boosts hold on pushes too; rotation does not (a push follows an event, not a request for more).
@@ -304,7 +309,7 @@ public sealed class UserGrain(
         query = assignment.Serving.ApplyTo(query);
         var (items, strategy) = shared.Lists.Compose(Taste(), query, []);
         var ids = Array.ConvertAll(items, i => i.ItemId);
-        var recommendationId = Serve(query, items, ids, strategy, assignment, "push", pushed: true);
+        var recommendationId = shown ? Serve(query, items, ids, strategy, assignment, "push", pushed: true) : null;
         var key = rules?.Key;
         _lastPushed ??= new(StringComparer.Ordinal);
         var diff = RankingDiff.Between(_lastPushed.GetValueOrDefault(key ?? "") ?? [], ids);

@@ -116,6 +116,12 @@ public sealed class AttributionTests : IAsyncLifetime
         Assert.Equal(expected.MeanPosition, totals.MeanPosition, 6);
         Assert.Equal(expected.Unmatched, totals.Unmatched);
 
+        // The same counts per process in Prometheus' exposition (labelled by strategy, model version, variant).
+        var prometheus = await Http.GetStringAsync("/metrics");
+        Assert.Contains("recommender_impressions", prometheus);
+        Assert.Contains("recommender_attributed_events", prometheus);
+        Assert.Contains("type=\"purchase\"", prometheus);
+
         // A malformed id is a 400 naming the field, and changes nothing.
         var bad = await Http.PostAsJsonAsync("/api/v1/events", new[] { new { userId = "u1", itemId = aItems[4], type = "like", recommendationId = "not an id!" } });
         await bad.AssertValidationProblemAsync("[0].recommendationId");

@@ -17,15 +17,8 @@ public sealed class TasteBotTests(Xunit.Abstractions.ITestOutputHelper log)
     public async Task Taste_bots_climb_and_stay_high_until_their_taste_is_used_up()
     {
         using var data = new TempDirectory();
-        await using var server = new ApiProcess(data.Path, new Dictionary<string, string> { ["Recommender:SeedDemoCatalog"] = "true" });
-        await server.StartAsync();
+        await using var server = await ApiProcess.StartDemoAsync(data.Path);
         using var http = server.CreateClient();
-        await Eventually.Get(async () =>
-            {
-                using var doc = JsonDocument.Parse(await http.GetStringAsync("/api/v1/model"));
-                return doc.RootElement.GetProperty("version").GetInt64();
-            },
-            version => version >= 1, TimeSpan.FromSeconds(90), "the demo catalogue is seeded and its first model trained");
 
         using var client = new RecommenderClient(server.BaseAddress);
         var bots = await TasteBots.RunAsync(client, botCount: 10, interactions: 30, seed: 20261127, run: "test");

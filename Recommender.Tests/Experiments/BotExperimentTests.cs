@@ -19,15 +19,8 @@ public sealed class BotExperimentTests(ITestOutputHelper log)
     public async Task Taste_bots_in_learned_versus_popularity_decide_for_the_learned_model()
     {
         using var data = new TempDirectory();
-        await using var server = new ApiProcess(data.Path, new Dictionary<string, string> { ["Recommender:SeedDemoCatalog"] = "true" });
-        await server.StartAsync();
+        await using var server = await ApiProcess.StartDemoAsync(data.Path);
         using var http = server.CreateClient();
-        await Eventually.Get(async () =>
-            {
-                using var doc = JsonDocument.Parse(await http.GetStringAsync("/api/v1/model"));
-                return doc.RootElement.GetProperty("version").GetInt64();
-            },
-            version => version >= 1, TimeSpan.FromSeconds(90), "the demo catalogue is seeded and its first model trained");
 
         (await http.PostAsJsonAsync("/api/v1/experiments", new
         {

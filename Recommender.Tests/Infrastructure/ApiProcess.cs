@@ -30,6 +30,29 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
+    /// <summary>A started server on the demo catalogue whose first model is trained (what the taste bots need).</summary>
+    public static async Task<ApiProcess> StartDemoAsync(string dataDir)
+    {
+        var server = new ApiProcess(dataDir, new Dictionary<string, string> { ["Recommender:SeedDemoCatalog"] = "true" });
+        try
+        {
+            await server.StartAsync();
+            using var http = server.CreateClient();
+            await Eventually.Get(async () =>
+                {
+                    using var doc = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/v1/model"));
+                    return doc.RootElement.GetProperty("version").GetInt64();
+                },
+                version => version >= 1, TimeSpan.FromSeconds(90), "the demo catalogue is seeded and its first model trained");
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
     public async Task StartAsync()
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Recommender.Api.dll");

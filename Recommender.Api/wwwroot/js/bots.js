@@ -10,6 +10,7 @@
 // list (it was not in the one it read). The Experiments tab (experiments.js) runs the same bots.
 import { h, $, shortId, sleep } from './dom.js';
 import { api, ApiError } from './api.js';
+import { lineChart } from './charts.js';
 
 export const MAX_BOTS = 10;
 export const MAX_STEPS = 100;
@@ -163,34 +164,10 @@ export function initBots({ showError, watchUser }) {
 
   function ensureChart() {
     if (chart) return chart;
-    const Chart = globalThis.Chart;
-    if (!Chart) throw new Error('Chart.js (lib/chart.umd.min.js) did not load.');
-    const style = getComputedStyle(document.documentElement);
-    Chart.defaults.color = style.getPropertyValue('--muted').trim() || '#666';
-    Chart.defaults.borderColor = style.getPropertyValue('--line').trim() || '#ddd';
-    Chart.defaults.font.family = style.getPropertyValue('font-family');
-    chart = new Chart(canvas, {
-      type: 'line',
-      data: { datasets: [] },
-      options: {
-        animation: false,
-        maintainAspectRatio: false,
-        parsing: false,
-        normalized: true,
-        interaction: { mode: 'nearest', intersect: false },
-        plugins: {
-          legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12 } },
-          tooltip: {
-            callbacks: {
-              label: (ctx) => `${ctx.dataset.label}: ${Math.round(ctx.parsed.y * 100)}% after ${ctx.parsed.x}${ctx.raw.usedUp ? ' (taste nearly used up)' : ''}`,
-            },
-          },
-        },
-        scales: {
-          x: { type: 'linear', min: 0, title: { display: true, text: 'interactions sent' }, ticks: { precision: 0 } },
-          y: { min: 0, max: 1, title: { display: true, text: 'precision@10 vs hidden taste' }, ticks: { callback: (v) => `${Math.round(v * 100)}%` } },
-        },
-      },
+    chart = lineChart(canvas, {
+      tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${Math.round(ctx.parsed.y * 100)}% after ${ctx.parsed.x}${ctx.raw.usedUp ? ' (taste nearly used up)' : ''}` } },
+      x: { title: { display: true, text: 'interactions sent' }, ticks: { precision: 0 } },
+      yTitle: 'precision@10 vs hidden taste',
     });
     return chart;
   }

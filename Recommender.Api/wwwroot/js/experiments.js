@@ -9,6 +9,7 @@
 import { h, $, shortId, formatTime } from './dom.js';
 import { api, ApiError } from './api.js';
 import { hubErrorMessage } from './live.js';
+import { lineChart } from './charts.js';
 import { makeBots, runTasteBot, COLORS } from './bots.js';
 
 export const MAX_EXPERIMENT_BOTS = 50;
@@ -354,36 +355,17 @@ export function initExperiments({ live, showError }) {
 
   function ensureChart() {
     if (chart) return chart;
-    const Chart = globalThis.Chart;
-    if (!Chart) throw new Error('Chart.js (lib/chart.umd.min.js) did not load.');
-    const style = getComputedStyle(document.documentElement);
-    Chart.defaults.color = style.getPropertyValue('--muted').trim() || '#666';
-    Chart.defaults.borderColor = style.getPropertyValue('--line').trim() || '#ddd';
-    Chart.defaults.font.family = style.getPropertyValue('font-family');
-    chart = new Chart(ui.canvas, {
-      type: 'line',
-      data: { datasets: [] },
-      options: {
-        animation: false,
-        maintainAspectRatio: false,
-        parsing: false,
-        normalized: true,
-        interaction: { mode: 'nearest', intersect: false },
-        plugins: {
-          legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12, filter: (item, data) => !data.datasets[item.datasetIndex].band } },
-          tooltip: {
-            filter: (ctx) => !ctx.dataset.band,
-            callbacks: {
-              title: (items) => (items.length ? `${elapsed(items[0].parsed.x)} after the start` : ''),
-              label: (ctx) => `${ctx.dataset.label}: ${pct(ctx.raw.y)} [${pct(ctx.raw.low)}, ${pct(ctx.raw.high)}] over ${ctx.raw.impressions} impressions`,
-            },
-          },
-        },
-        scales: {
-          x: { type: 'linear', min: 0, title: { display: true, text: 'time since the start (m:ss)' }, ticks: { callback: (v) => elapsed(v), maxTicksLimit: 8 } },
-          y: { min: 0, max: 1, title: { display: true, text: 'hit rate · band: always-valid interval' }, ticks: { callback: (v) => `${Math.round(v * 100)}%` } },
+    chart = lineChart(ui.canvas, {
+      legendFilter: (item, data) => !data.datasets[item.datasetIndex].band,
+      tooltip: {
+        filter: (ctx) => !ctx.dataset.band,
+        callbacks: {
+          title: (items) => (items.length ? `${elapsed(items[0].parsed.x)} after the start` : ''),
+          label: (ctx) => `${ctx.dataset.label}: ${pct(ctx.raw.y)} [${pct(ctx.raw.low)}, ${pct(ctx.raw.high)}] over ${ctx.raw.impressions} impressions`,
         },
       },
+      x: { title: { display: true, text: 'time since the start (m:ss)' }, ticks: { callback: (v) => elapsed(v), maxTicksLimit: 8 } },
+      yTitle: 'hit rate · band: always-valid interval',
     });
     return chart;
   }

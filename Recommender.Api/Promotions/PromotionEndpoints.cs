@@ -15,40 +15,19 @@ public static class PromotionEndpoints
 {
     public const int MaxPer = 100;
 
+    private static readonly StoredRules<PromotionDefinition, PromotionBody, PromotionResponse> Stored = new(
+        "promotion", r => r.Promotions(), p => p.Name, (r, p) => r.PutPromotion(p), (r, name) => r.DeletePromotion(name), PromotionResponse.From,
+        "{\"filter\": …, \"slots\": …, \"per\": …}", Read);
+
     public static IEndpointRouteBuilder MapPromotionsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/promotions").WithTags("Promotions").RequireAuthorization(Security.ApiPolicies.ByRoute);
-        group.MapGet("/", List).WithSummary("Every promotion, in the order they are applied (by name)").Produces<PromotionResponse[]>();
-        group.MapGet("/{name}", Get).WithSummary("One promotion").Produces<PromotionResponse>().ProducesProblem(404).ProducesValidationProblem();
-        group.MapPut("/{name}", Put).WithSummary("Store a promotion under a name (replaces one of that name)")
-            .Accepts<PromotionBody>("application/json").Produces<PromotionResponse>().ProducesValidationProblem();
-        group.MapDelete("/{name}", Delete).WithSummary("Remove a promotion").Produces(204).ProducesProblem(404).ProducesValidationProblem();
+        Stored.Map(routes, "/api/v1/promotions", "Promotions", "Every promotion, in the order they are applied (by name)");
         return routes;
     }
 
-    private static IRulesGrain Rules(IGrainFactory grains) => grains.GetGrain<IRulesGrain>(RulesGrain.Key);
-
-    private static async Task<IResult> List(IGrainFactory grains) =>
-        TypedResults.Ok((await Rules(grains).Promotions()).Select(PromotionResponse.From).ToArray());
-
-    private static async Task<IResult> Get(string name, IGrainFactory grains)
+    private static async Task<PromotionDefinition?> Read(string name, JsonElement root, ValidationErrors errors, IRulesGrain rules)
     {
-        var errors = new ValidationErrors();
-        if (!FilterNames.IsValid(name)) { errors.Add("name", FilterNames.Rule); return errors.ToResult(); }
-        var promotion = (await Rules(grains).Promotions()).FirstOrDefault(p => p.Name == name);
-        return promotion is null ? Unknown(name) : TypedResults.Ok(PromotionResponse.From(promotion));
-    }
-
-    private static async Task<IResult> Put(string name, HttpRequest request, IGrainFactory grains, CancellationToken ct)
-    {
-        var errors = new ValidationErrors();
-        if (!FilterNames.IsValid(name)) errors.Add("name", FilterNames.Rule);
-        var (document, problem) = await JsonBody.ReadAsync(request, ct);
-        if (problem is not null) return problem;
-        using var _ = document;
-        var root = document!.RootElement;
-        if (root.ValueKind != JsonValueKind.Object) { errors.Add("body", "The body must be a JSON object {\"filter\": …, \"slots\": …, \"per\": …}."); return errors.ToResult(); }
-        var (filter, filterName) = await RuleFilter.ReadAsync(root, errors, Rules(grains));
+        var (filter, filterName) = await RuleFilter.ReadAsync(root, errors, rules);
         var per = RuleFilter.Int(root, "per", 1, MaxPer, errors);
         var slots = RuleFilter.Int(root, "slots", 1, per ?? MaxPer, errors);
         var positions = Positions(root, slots, per, errors);
@@ -56,14 +35,12 @@ public static class PromotionEndpoints
         var endsAt = Iso8601.Field(root, "endsAt", "endsAt", errors, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, "1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
         if (startsAt is { } start && endsAt is { } end && end <= start) errors.Add("endsAt", "endsAt must be after startsAt.");
         var enabled = RuleFilter.Bool(root, "enabled", true, errors);
-        if (errors.Any) return errors.ToResult();
-        var definition = new PromotionDefinition
+        if (errors.Any) return null;
+        return new PromotionDefinition
         {
             Name = name, Filter = filter, FilterName = filterName, Slots = slots!.Value, Per = per!.Value, Positions = positions,
             StartsAt = startsAt, EndsAt = endsAt, Enabled = enabled, UpdatedAt = DateTimeOffset.UtcNow,
         };
-        await Rules(grains).PutPromotion(definition);
-        return TypedResults.Ok(PromotionResponse.From(definition));
     }
 
     /// <summary>Optional: exactly <c>slots</c> distinct whole numbers in 1…per.</summary>
@@ -81,16 +58,6 @@ public static class PromotionEndpoints
         if (positions.Distinct().Count() != positions.Count || (slots is { } n && positions.Count != n)) { errors.Add("positions", rule); return null; }
         return [.. positions.Order()];
     }
-
-    private static async Task<IResult> Delete(string name, IGrainFactory grains)
-    {
-        var errors = new ValidationErrors();
-        if (!FilterNames.IsValid(name)) { errors.Add("name", FilterNames.Rule); return errors.ToResult(); }
-        return await Rules(grains).DeletePromotion(name) ? TypedResults.NoContent() : Unknown(name);
-    }
-
-    private static IResult Unknown(string name) =>
-        TypedResults.Problem(statusCode: 404, title: "Unknown promotion.", detail: $"No promotion is stored under '{name}'.");
 }
 
 public sealed record PromotionBody(string? Filter, string? FilterName, int Slots, int Per, int[]? Positions, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, bool Enabled = true);

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Recommender.Api.Validation;
+using Recommender.Grains.Rules;
+
+namespace Recommender.Api.Filters;
+
+/// <summary>
+/// The calls every kind of stored rule answers — list, get, put (replace) and delete, by name —
+/// over <see cref="IRulesGrain"/>. A kind gives its name, its calls on the grain, its response shape
+/// and the reader of its body; filters, promotions and boosts map through it.
+/// </summary>
+/// <param name="kind">"filter", "promotion", "boost": in summaries and the 404's wording.</param>
+/// <param name="bodyShape">The body's fields, for the error when the body is not a JSON object.</param>
+/// <param name="read">The definition the body describes, or null with the errors added.</param>
+internal sealed class StoredRules<TDefinition, TBody, TResponse>(
+    string kind,
+    Func<IRulesGrain, Task<TDefinition[]>> all,
+    Func<TDefinition, string> nameOf,
+    Func<IRulesGrain, TDefinition, Task> put,
+    Func<IRulesGrain, string, Task<bool>> delete,
+    Func<TDefinition, TResponse> respond,
+    string bodyShape,
+    Func<string, JsonElement, ValidationErrors, IRulesGrain, Task<TDefinition?>> read) where TDefinition : class where TBody : notnull
+{
+    public RouteGroupBuilder Map(IEndpointRouteBuilder routes, string path, string tag, string listSummary)
+    {
+        var group = routes.MapGroup(path).WithTags(tag).RequireAuthorization(Security.ApiPolicies.ByRoute);
+        group.MapGet("/", List).WithSummary(listSummary).Produces<TResponse[]>();
+        group.MapGet("/{name}", Get).WithSummary($"One {kind}").Produces<TResponse>().ProducesProblem(404).ProducesValidationProblem();
+        group.MapPut("/{name}", Put).WithSummary($"Store a {kind} under a name (replaces one of that name)")
+            .Accepts<TBody>("application/json").Produces<TResponse>().ProducesValidationProblem();
+        group.MapDelete("/{name}", Delete).WithSummary($"Remove a {kind}").Produces(204).ProducesProblem(404).ProducesValidationProblem();
+        return group;
+    }
+
+    private static IRulesGrain Rules(IGrainFactory grains) => grains.GetGrain<IRulesGrain>(RulesGrain.Key);
+
+    private async Task<IResult> List(IGrainFactory grains) =>
+        TypedResults.Ok((await all(Rules(grains))).Select(respond).ToArray());
+
+    private async Task<IResult> Get(string name, IGrainFactory grains)
+    {
+        if (InvalidName(name) is { } invalid) return invalid;
+        var rule = (await all(Rules(grains))).FirstOrDefault(r => nameOf(r) == name);
+        return rule is null ? Unknown(name) : TypedResults.Ok(respond(rule));
+    }
+
+    private async Task<IResult> Put(string name, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        if (!FilterNames.IsValid(name)) errors.Add("name", FilterNames.Rule);
+        var (document, problem) = await JsonBody.ReadAsync(request, ct);
+        if (problem is not null) return problem;
+        using var _ = document;
+        var root = document!.RootElement;
+        if (root.ValueKind != JsonValueKind.Object) { errors.Add("body", $"The body must be a JSON object {bodyShape}."); return errors.ToResult(); }
+        var definition = await read(name, root, errors, Rules(grains));
+        if (errors.Any || definition is null) return errors.ToResult();
+        await put(Rules(grains), definition);
+        return TypedResults.Ok(respond(definition));
+    }
+
+    private async Task<IResult> Delete(string name, IGrainFactory grains)
+    {
+        if (InvalidName(name) is { } invalid) return invalid;
+        return await delete(Rules(grains), name) ? TypedResults.NoContent() : Unknown(name);
+    }
+
+    private static IResult? InvalidName(string name)
+    {
+        if (FilterNames.IsValid(name)) return null;
+        var errors = new ValidationErrors();
+        errors.Add("name", FilterNames.Rule);
+        return errors.ToResult();
+    }
+
+    public IResult Unknown(string name) =>
+        TypedResults.Problem(statusCode: 404, title: $"Unknown {kind}.", detail: $"No {kind} is stored under '{name}'.");
+}

@@ -31,16 +31,10 @@ public sealed class FiltersListCommand : RecoCommand<RecoSettings>
     }
 }
 
-public class FilterNameSettings : RecoSettings
-{
-    [CommandArgument(0, "<name>")]
-    public string Name { get; set; } = "";
-}
-
 /// <summary><c>reco filters get &lt;name&gt;</c>.</summary>
-public sealed class FiltersGetCommand : RecoCommand<FilterNameSettings>
+public sealed class FiltersGetCommand : RecoCommand<RuleNameSettings>
 {
-    protected override async Task<int> RunAsync(FilterNameSettings s, CancellationToken ct)
+    protected override async Task<int> RunAsync(RuleNameSettings s, CancellationToken ct)
     {
         using var client = s.CreateClient();
         var filter = await client.GetFilterAsync(s.Name, ct);
@@ -55,7 +49,7 @@ public sealed class FiltersGetCommand : RecoCommand<FilterNameSettings>
     }
 }
 
-public sealed class FiltersPutSettings : FilterNameSettings
+public sealed class FiltersPutSettings : RuleNameSettings
 {
     [CommandArgument(1, "<expression>")]
     public string Expression { get; set; } = "";
@@ -78,23 +72,12 @@ public sealed class FiltersPutCommand : RecoCommand<FiltersPutSettings>
 }
 
 /// <summary><c>reco filters delete &lt;name&gt;</c>.</summary>
-public sealed class FiltersDeleteCommand : RecoCommand<FilterNameSettings>
+public sealed class FiltersDeleteCommand() : RuleDeleteCommand("filter", "stored filter")
 {
-    protected override async Task<int> RunAsync(FilterNameSettings s, CancellationToken ct)
-    {
-        using var client = s.CreateClient();
-        if (!await client.DeleteFilterAsync(s.Name, ct))
-        {
-            AnsiConsole.MarkupLineInterpolated($"[red]No stored filter '{s.Name}'.[/]");
-            return ApiError;
-        }
-
-        AnsiConsole.MarkupLineInterpolated($"Deleted filter {s.Name}.");
-        return 0;
-    }
+    protected override Task<bool> DeleteAsync(RecommenderClient client, string name, CancellationToken ct) => client.DeleteFilterAsync(name, ct);
 }
 
-public sealed class FiltersItemsSettings : FilterNameSettings
+public sealed class FiltersItemsSettings : RuleNameSettings
 {
     [CommandOption("-n|--limit <N>")]
     [DefaultValue(10)]

@@ -116,20 +116,9 @@ public sealed class PromotePutCommand : RecoCommand<PromotePutSettings>
 }
 
 /// <summary><c>reco promote delete &lt;name&gt;</c>.</summary>
-public sealed class PromoteDeleteCommand : RecoCommand<RuleNameSettings>
+public sealed class PromoteDeleteCommand() : RuleDeleteCommand("promotion", "promotion")
 {
-    protected override async Task<int> RunAsync(RuleNameSettings s, CancellationToken ct)
-    {
-        using var client = s.CreateClient();
-        if (!await client.DeletePromotionAsync(s.Name, ct))
-        {
-            AnsiConsole.MarkupLineInterpolated($"[red]No promotion '{s.Name}'.[/]");
-            return ApiError;
-        }
-
-        AnsiConsole.MarkupLineInterpolated($"Deleted promotion {s.Name}.");
-        return 0;
-    }
+    protected override Task<bool> DeleteAsync(RecommenderClient client, string name, CancellationToken ct) => client.DeletePromotionAsync(name, ct);
 }
 
 public sealed class BoostsPutSettings : RuleFilterSettings
@@ -202,18 +191,28 @@ public sealed class BoostsPutCommand : RecoCommand<BoostsPutSettings>
 }
 
 /// <summary><c>reco boosts delete &lt;name&gt;</c>.</summary>
-public sealed class BoostsDeleteCommand : RecoCommand<RuleNameSettings>
+public sealed class BoostsDeleteCommand() : RuleDeleteCommand("boost", "boost")
 {
+    protected override Task<bool> DeleteAsync(RecommenderClient client, string name, CancellationToken ct) => client.DeleteBoostAsync(name, ct);
+}
+
+/// <summary><c>reco filters|promote|boosts delete &lt;name&gt;</c>: one answer for every kind of stored rule.</summary>
+/// <param name="kind">In "Deleted {kind} x."</param>
+/// <param name="label">In "No {label} 'x'." (e.g. "stored filter").</param>
+public abstract class RuleDeleteCommand(string kind, string label) : RecoCommand<RuleNameSettings>
+{
+    protected abstract Task<bool> DeleteAsync(RecommenderClient client, string name, CancellationToken ct);
+
     protected override async Task<int> RunAsync(RuleNameSettings s, CancellationToken ct)
     {
         using var client = s.CreateClient();
-        if (!await client.DeleteBoostAsync(s.Name, ct))
+        if (!await DeleteAsync(client, s.Name, ct))
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]No boost '{s.Name}'.[/]");
+            AnsiConsole.MarkupLineInterpolated($"[red]No {label} '{s.Name}'.[/]");
             return ApiError;
         }
 
-        AnsiConsole.MarkupLineInterpolated($"Deleted boost {s.Name}.");
+        AnsiConsole.MarkupLineInterpolated($"Deleted {kind} {s.Name}.");
         return 0;
     }
 }

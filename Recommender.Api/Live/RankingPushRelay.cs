@@ -91,6 +91,7 @@ public sealed class RankingPushRelay(IGrainFactory grains, IHubContext<Recommend
         try
         {
             current = await grains.GetGrain<IUserGrain>(userId).WatchFiltered(Reference, effectiveK, rules);
+            watch.Lapsed = false; // its rules apply again (a stored filter put back under its name)
         }
         catch (Grains.Rules.RuleException)
         {
@@ -209,13 +210,20 @@ public sealed class RankingPushRelay(IGrainFactory grains, IHubContext<Recommend
 
     private async Task RenewAsync(CancellationToken cancellationToken)
     {
-        (string UserId, int K, WatchRules? Rules)[] due;
-        lock (_gate) due = [.. _watches.Values.Select(w => (w.UserId, w.K, w.Rules))];
+        (string UserId, int K, WatchRules? Rules, Watch Watch)[] due;
+        lock (_gate) due = [.. _watches.Values.Where(w => !w.Lapsed).Select(w => (w.UserId, w.K, w.Rules, w))];
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = RenewParallelism, CancellationToken = cancellationToken }, async (watch, _) =>
         {
             try
             {
                 await grains.GetGrain<IUserGrain>(watch.UserId).RenewWatch(Reference, watch.K, watch.Rules);
+            }
+            catch (Grains.Rules.RuleException e)
+            {
+                // Its stored filter was deleted (docs/API.md): the watch lapses; it is not renewed again,
+                // and not warned about every period.
+                watch.Watch.Lapsed = true;
+                logger.LogInformation("The watch of user {UserId} under {Rules} lapses: {Field}: {Reason}", watch.UserId, watch.Rules?.Key, e.Field, e.Reason);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -229,6 +237,9 @@ public sealed class RankingPushRelay(IGrainFactory grains, IHubContext<Recommend
     {
         public string UserId { get; } = userId;
         public WatchRules? Rules { get; } = rules;
+
+        /// <summary>Its rules can no longer be applied (a deleted stored filter): no more renewals.</summary>
+        public bool Lapsed { get; set; }
 
         private long _sequence = long.MinValue;
 

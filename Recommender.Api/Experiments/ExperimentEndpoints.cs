@@ -98,12 +98,15 @@ public static class ExperimentEndpoints
 
     private static async Task<IResult> Serving(IGrainFactory grains) => TypedResults.Ok(await Experiments(grains).Default());
 
-    private static async Task<IResult> Online(string? window, IGrainFactory grains)
+    private static async Task<IResult> Online(string? window, IGrainFactory grains, Microsoft.Extensions.Options.IOptions<ImpressionOptions> options)
     {
         var errors = new ValidationErrors();
         var span = TimeSpan.FromHours(1);
+        var longest = options.Value.MetricsRetention;
         if (window is not null && !TryDuration(window, out span))
             errors.Add("window", "window is a duration: a whole number with s, m, h or d (e.g. 5m, 1h, 24h), at least 1m.");
+        else if (span > longest)
+            errors.Add("window", $"window is at most the metrics retention, {longest.TotalHours:0.##} h (Recommender:Impressions:MetricsRetention).");
         if (errors.Any) return errors.ToResult();
         return TypedResults.Ok(await grains.GetGrain<IOnlineMetricsGrain>(OnlineMetricsGrain.Key).Read(span));
     }

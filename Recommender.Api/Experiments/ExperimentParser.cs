@@ -21,7 +21,7 @@ public static class ExperimentParser
         var id = JsonBody.String(root, "id", "id", errors);
         if (id is not null && !FilterNames.IsValid(id)) errors.Add("id", IdRule);
         var name = JsonBody.String(root, "name", "name", errors, required: false);
-        if (name is { Length: > 200 }) errors.Add("name", "name is at most 200 characters.");
+        if (name is { Length: 0 or > 200 }) errors.Add("name", "name is 1–200 characters (absent: the id).");
         var holdout = Fraction(root, "holdout", "holdout", 0, 0.5, errors) ?? 0;
         var metric = JsonBody.String(root, "metric", "metric", errors, required: false) ?? ExperimentDefinition.HitRate;
         if (metric is not (ExperimentDefinition.HitRate or ExperimentDefinition.Conversion)) errors.Add("metric", "metric is hitRate or conversion.");
@@ -53,9 +53,12 @@ public static class ExperimentParser
                 else if (name == ExperimentDefinition.HoldoutVariant) errors.Add(prefix + ".name", "\"holdout\" names the held-out users; choose another name.");
                 else if (!names.Add(name)) errors.Add(prefix + ".name", $"Two variants are named '{name}'.");
             }
-            var share = JsonBody.Number(element, "share", prefix + ".share", errors);
-            if (share is null) { if (!element.TryGetProperty("share", out _)) errors.Add(prefix + ".share", "share is required: the variant's share of users (a positive number; shares are normalised)."); }
-            else if (!(share > 0) || !double.IsFinite(share.Value)) errors.Add(prefix + ".share", "share must be a positive number (shares are normalised to sum 1).");
+            double? share = null;
+            const string shareRule = "share must be a positive JSON number: the variant's share of users (shares are normalised to sum 1).";
+            if (!element.TryGetProperty("share", out var shareValue) || shareValue.ValueKind != JsonValueKind.Number
+                || !shareValue.TryGetDouble(out var s) || !(s > 0) || !double.IsFinite(s))
+                errors.Add(prefix + ".share", shareRule);
+            else share = s;
             var serving = Serving(element, prefix + ".serving", errors);
             if (name is not null && share is > 0 && serving is not null) variants.Add(new VariantDefinition { Name = name, Share = share.Value, Serving = serving });
         }
@@ -73,7 +76,7 @@ public static class ExperimentParser
         var exploration = Fraction(element, "exploration", prefix + ".exploration", 0, 1, errors);
         var filter = JsonBody.String(element, "filter", prefix + ".filter", errors, required: false);
         if (filter is not null) RuleFilter.Check(filter, prefix + ".filter", errors);
-        var applyRules = RuleFilter.Bool(element, "applyRules", true, errors);
+        var applyRules = RuleFilter.Bool(element, "applyRules", true, errors, prefix + ".applyRules");
         return new ServingConfig { Strategy = strategy, PopularShare = popularShare, Exploration = exploration, Filter = filter, ApplyRules = applyRules };
     }
 

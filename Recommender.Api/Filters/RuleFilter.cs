@@ -44,11 +44,12 @@ public static class RuleFilter
     }
 
     /// <summary>An optional boolean field (default when absent or null).</summary>
-    public static bool Bool(JsonElement root, string name, bool fallback, ValidationErrors errors)
+    public static bool Bool(JsonElement root, string name, bool fallback, ValidationErrors errors, string? field = null)
     {
         if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return fallback;
         if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) return value.GetBoolean();
-        errors.Add(name, $"{name} must be true or false.");
+        field ??= name;
+        errors.Add(field, $"{field} must be true or false.");
         return fallback;
     }
 

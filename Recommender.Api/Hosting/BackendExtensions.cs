@@ -39,6 +39,8 @@ public static class BackendExtensions
         });
         builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>
             RedisConnection.Connect(connectionString, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Recommender.Redis")));
+        // The web server words its answers with the silos' settings (the served lists' count and window, the metrics' retention).
+        builder.Services.AddOptions<Recommender.Grains.Impressions.ImpressionOptions>().BindConfiguration(Recommender.Grains.Impressions.ImpressionOptions.Section);
         return mode;
     }
 }

@@ -17,7 +17,7 @@ public static class UserEndpoints
             .Produces<Ranking>().ProducesValidationProblem();
         group.MapGet("/recommendations/next", GetNext)
             .WithSummary("The next k items of a list served earlier (same query, no item repeated)")
-            .WithDescription("`recommendationId` is the id of an earlier answer (kept in memory by the user's grain: the last 32 lists, 30 minutes after their last page); an unknown or expired id is a 404. The answer carries the same id; an exhausted list answers no items.")
+            .WithDescription("`recommendationId` is the id of an earlier answer (kept in memory by the user's grain: the last `Recommender:Impressions:ListsPerUser` (8) lists, `Window` (30 min) after their last page); an unknown or expired id is a 404. The answer carries the same id; an exhausted list answers no items.")
             .Produces<Ranking>().ProducesProblem(404).ProducesValidationProblem();
         group.MapGet("/", GetProfile).WithSummary("Counts per event type, top categories and recent interactions")
             .Produces<ProfileResponse>().ProducesProblem(404).ProducesValidationProblem();
@@ -60,7 +60,8 @@ public static class UserEndpoints
 
     public const int MaxOffset = 1000;
 
-    private static async Task<IResult> GetNext(string userId, IGrainFactory grains, string? recommendationId, string? k)
+    private static async Task<IResult> GetNext(string userId, IGrainFactory grains, string? recommendationId, string? k,
+        Microsoft.Extensions.Options.IOptions<Grains.Impressions.ImpressionOptions> impressions)
     {
         var errors = new ValidationErrors();
         errors.Id("userId", userId);
@@ -71,7 +72,7 @@ public static class UserEndpoints
         var ranking = await grains.GetGrain<IUserGrain>(userId).Next(recommendationId!, size);
         return ranking is null
             ? TypedResults.Problem(statusCode: 404, title: "Unknown recommendationId.",
-                detail: $"recommendationId '{recommendationId}' is not known for user '{userId}': it expired (30 minutes after its last page), was one of more than 32 newer lists, or the user's grain was deactivated. Ask for new recommendations.",
+                detail: $"recommendationId '{recommendationId}' is not known for user '{userId}': it expired ({impressions.Value.Window.TotalMinutes:0.##} minutes after its last page), was pushed out by {impressions.Value.ListsPerUser} newer lists, or the user's grain was deactivated. Ask for new recommendations.",
                 extensions: new Dictionary<string, object?> { ["field"] = "recommendationId" })
             : TypedResults.Ok(ranking);
     }

@@ -303,7 +303,7 @@ public static class ExperimentsView
 
         var variants = new Table().Border(TableBorder.Rounded).Title("variants (the first is the control)");
         variants.AddColumn(new TableColumn("variant").NoWrap());
-        variants.AddColumn(new TableColumn("users").RightAligned().NoWrap());
+        variants.AddColumn(new TableColumn("share of users").RightAligned().NoWrap());
         variants.AddColumn("serving");
         var total = e.Variants.Sum(v => v.Share);
         foreach (var v in e.Variants)
@@ -333,13 +333,10 @@ public static class ExperimentsView
         table.AddColumn(new TableColumn("hit rate [[low, high]]").NoWrap());
         table.AddColumn(new TableColumn("conversion [[low, high]]").NoWrap());
         table.AddColumn(new TableColumn("CTR").RightAligned().NoWrap());
-        var total = e.Variants.Sum(v => v.Share);
         foreach (var v in r.Variants)
         {
-            var share = v.Name == Experiment.HoldoutVariant
-                ? e.Holdout
-                : total > 0 ? v.Share / total * (1 - e.Holdout) : 0;
-            table.AddRow(Markup.Escape(v.Name), Percent(share), Count(v.Users), Count(v.Impressions), Count(v.Events),
+            // The service's share is of all users (the variants split what the holdout leaves).
+            table.AddRow(Markup.Escape(v.Name), Percent(v.Share), Count(v.Users), Count(v.Impressions), Count(v.Events),
                 Markup.Escape(Interval(v.HitRate)), Markup.Escape(Interval(v.Conversion)), Percent(v.Ctr));
         }
 

@@ -49,8 +49,9 @@ public sealed record SeriesValue([property: Id(0)] string Name, [property: Id(1)
 /// totals per variant, each variant's always-valid interval, and each variant against the control
 /// with the mSPRT (<see cref="SequentialTest"/>) replayed minute by minute, so the p-value is the
 /// least over time as the test defines it — reading the results every second changes nothing.
-/// Decision: a variant whose difference from the control is significant and positive wins (the best
-/// such, if several); the control wins when every other variant is significantly below it.
+/// Intervals are the running intersection of the confidence sequences over the minutes (they never
+/// widen). Decision: a variant whose difference from the control is significant and positive wins (the
+/// best such, if several); the control wins when every other variant is significantly below it.
 /// </summary>
 public static class ExperimentAnalysis
 {
@@ -75,6 +76,12 @@ public static class ExperimentAnalysis
         var others = experiment.Variants.Skip(1).Select(v => v.Name).ToArray();
         var level = experiment.Alpha / Math.Max(1, others.Length);
         var leastP = others.ToDictionary(n => n, _ => 1.0, StringComparer.Ordinal);
+        // Confidence sequences hold at all times at once, so their running intersection does too: the
+        // intervals reported never widen. (Empty only if the rates drift: then the latest is shown.)
+        var hitBounds = names.ToDictionary(n => n, _ => (Low: 0.0, High: 1.0), StringComparer.Ordinal);
+        var conversionBounds = names.ToDictionary(n => n, _ => (Low: 0.0, High: 1.0), StringComparer.Ordinal);
+        var differenceBounds = others.ToDictionary(n => n, _ => (Low: -1.0, High: 1.0), StringComparer.Ordinal);
+        var metricBounds = successIndex == 3 ? conversionBounds : hitBounds;
         var points = new List<SeriesPoint>();
         foreach (var (minute, variants) in perMinute)
         {
@@ -84,33 +91,47 @@ public static class ExperimentAnalysis
             foreach (var other in others)
             {
                 var t = totals[other];
-                var (_, _, _, p) = SequentialTest.Compare(control[successIndex], control[0], t[successIndex], t[0], level);
+                var (_, low, high, p) = SequentialTest.Compare(control[successIndex], control[0], t[successIndex], t[0], level);
                 leastP[other] = Math.Min(leastP[other], p);
+                differenceBounds[other] = Intersect(differenceBounds[other], low, high);
             }
-            points.Add(new SeriesPoint(DateTimeOffset.FromUnixTimeSeconds((minute + 1) * 60), [.. names.Select(n =>
+            foreach (var n in names)
             {
                 var t = totals[n];
-                var (rate, low, high) = SequentialTest.Interval(t[successIndex], t[0], experiment.Alpha);
-                return new SeriesValue(n, t[0], new Rate(rate, low, high));
+                var (_, hl, hh) = SequentialTest.Interval(t[2], t[0], experiment.Alpha);
+                var (_, cl, ch) = SequentialTest.Interval(t[3], t[0], experiment.Alpha);
+                hitBounds[n] = Intersect(hitBounds[n], hl, hh);
+                conversionBounds[n] = Intersect(conversionBounds[n], cl, ch);
+            }
+            var end = DateTimeOffset.FromUnixTimeSeconds((minute + 1) * 60);
+            points.Add(new SeriesPoint(end < now ? end : now, [.. names.Select(n =>
+            {
+                var t = totals[n];
+                var rate = t[0] == 0 ? 0 : (double)t[successIndex] / t[0];
+                return new SeriesValue(n, t[0], new Rate(rate, metricBounds[n].Low, metricBounds[n].High));
             })]));
         }
 
+        var totalShare = experiment.Variants.Sum(v => v.Share);
         var results = names.Select(n =>
         {
             var t = totals[n];
-            var (hr, hl, hh) = SequentialTest.Interval(t[2], t[0], experiment.Alpha);
-            var (cr, cl, ch) = SequentialTest.Interval(t[3], t[0], experiment.Alpha);
-            var share = experiment.Variants.FirstOrDefault(v => v.Name == n)?.Share ?? experiment.Holdout;
-            return new VariantResult(n, share, users.GetValueOrDefault(n), t[0], t[1], t[2], t[3], t[0] == 0 ? 0 : (double)t[1] / t[0],
-                new Rate(hr, hl, hh), new Rate(cr, cl, ch));
+            double Of(int i) => t[0] == 0 ? 0 : (double)t[i] / t[0];
+            // The share of all users: the variants split what the holdout leaves.
+            var share = experiment.Variants.FirstOrDefault(v => v.Name == n) is { } variant
+                ? variant.Share / totalShare * (1 - experiment.Holdout)
+                : experiment.Holdout;
+            return new VariantResult(n, share, users.GetValueOrDefault(n), t[0], t[1], t[2], t[3], Of(1),
+                new Rate(Of(2), hitBounds[n].Low, hitBounds[n].High), new Rate(Of(3), conversionBounds[n].Low, conversionBounds[n].High));
         }).ToArray();
 
         var controlTotals = totals[experiment.Control.Name];
         var comparisons = others.Select(other =>
         {
             var t = totals[other];
-            var (difference, low, high, _) = SequentialTest.Compare(controlTotals[successIndex], controlTotals[0], t[successIndex], t[0], level);
-            return new Comparison(other, experiment.Control.Name, new Rate(difference, low, high), leastP[other], leastP[other] <= level);
+            var (difference, _, _, _) = SequentialTest.Compare(controlTotals[successIndex], controlTotals[0], t[successIndex], t[0], level);
+            return new Comparison(other, experiment.Control.Name, new Rate(difference, differenceBounds[other].Low, differenceBounds[other].High),
+                leastP[other], leastP[other] <= level);
         }).ToArray();
 
         return new ExperimentResults
@@ -118,6 +139,13 @@ public static class ExperimentAnalysis
             Experiment = experiment, AsOf = now, Variants = results, Comparisons = comparisons,
             Decision = Decide(experiment, comparisons, level), Series = [.. points],
         };
+    }
+
+    /// <summary>The intersection of the bounds so far with this reading's; the reading's alone if they do not meet.</summary>
+    private static (double Low, double High) Intersect((double Low, double High) bounds, double low, double high)
+    {
+        var (l, h) = (Math.Max(bounds.Low, low), Math.Min(bounds.High, high));
+        return l <= h ? (l, h) : (low, high);
     }
 
     private static Decision Decide(ExperimentDefinition experiment, Comparison[] comparisons, double level)

@@ -122,6 +122,9 @@ public sealed class AttributionTests : IAsyncLifetime
         Assert.Contains("recommender_attributed_events", prometheus);
         Assert.Contains("type=\"purchase\"", prometheus);
 
+        // A window beyond the counters' retention (24 h) is refused, not silently shortened.
+        await (await Http.GetAsync("/api/v1/metrics/online?window=2d")).AssertValidationProblemAsync("window");
+
         // A malformed id is a 400 naming the field, and changes nothing.
         var bad = await Http.PostAsJsonAsync("/api/v1/events", new[] { new { userId = "u1", itemId = aItems[4], type = "like", recommendationId = "not an id!" } });
         await bad.AssertValidationProblemAsync("[0].recommendationId");
@@ -194,6 +197,9 @@ public sealed class AttributionTests : IAsyncLifetime
     [InlineData("""{"id":"e","metric":"revenue","variants":[{"name":"a","share":1},{"name":"b","share":1}]}""", "metric")]
     [InlineData("""{"id":"e","variants":[{"name":"holdout","share":1},{"name":"b","share":1}]}""", "variants[0].name")]
     [InlineData("""{"id":"e","colour":"red","variants":[{"name":"a","share":1},{"name":"b","share":1}]}""", "colour")]
+    [InlineData("""{"id":"e","variants":[{"name":"a","share":"1"},{"name":"b","share":1}]}""", "variants[0].share")]
+    [InlineData("""{"id":"e","variants":[{"name":"a","share":1},{"name":"b","share":1,"serving":{"applyRules":"no"}}]}""", "variants[1].serving.applyRules")]
+    [InlineData("""{"id":"e","name":"","variants":[{"name":"a","share":1},{"name":"b","share":1}]}""", "name")]
     public async Task A_bad_experiment_is_a_400_naming_the_field_and_creates_nothing(string body, string field)
     {
         await (await Http.PostRawAsync("/api/v1/experiments", body)).AssertValidationProblemAsync(field);

@@ -30,7 +30,8 @@ public sealed class SequentialTestTests
                 }
                 var (difference, _, _, p) = SequentialTest.Compare(sa, na, sb, nb, alpha);
                 sequential |= p <= alpha;
-                var z = difference / Math.Sqrt(SequentialTest.Variance(sa, na) + SequentialTest.Variance(sb, nb));
+                double PlugIn(long x, long n) => (double)x / n * (1 - (double)x / n) / n;
+                var z = difference / Math.Sqrt(Math.Max(1e-12, PlugIn(sa, na) + PlugIn(sb, nb)));
                 naive |= Math.Abs(z) > 1.96;
             }
             if (sequential) sequentialFalse++;
@@ -87,6 +88,12 @@ public sealed class SequentialTestTests
         Assert.Equal(0.6, better.Ctr, 6);
         Assert.True(better.HitRate.Low < 0.5 && better.HitRate.High > 0.5);
         Assert.Equal(10, results.Series.Length);
+        // The intervals are a running intersection: they never widen from one minute to the next.
+        foreach (var (before, after) in results.Series.Zip(results.Series.Skip(1)))
+            for (var v = 0; v < before.Variants.Length; v++)
+                Assert.True(after.Variants[v].Rate.Low >= before.Variants[v].Rate.Low && after.Variants[v].Rate.High <= before.Variants[v].Rate.High);
+        // Shares are of all users: the variants split what the 10 % holdout leaves.
+        Assert.Equal(new[] { 0.45, 0.45, 0.1 }, results.Variants.Select(v => Math.Round(v.Share, 6)));
         Assert.Equal("decided", results.Decision.Status);
         Assert.Equal("better", results.Decision.Winner);
         Assert.True(results.Comparisons.Single().Significant);

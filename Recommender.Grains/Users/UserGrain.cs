@@ -381,15 +381,19 @@ public sealed class UserGrain(
     public async Task<UserExport?> Export()
     {
         if (!Exists) return null;
-        var events = await shared.Log.ReadAsync(UserId);
+        var events = Array.ConvertAll(await shared.Log.ReadAsync(UserId), InteractionEvent.Decode);
+        // The profile's recent events are the applied tail of the log just read: no second read.
+        var applied = (int)Math.Min(State.LogPosition, events.Length);
+        var recent = events[Math.Max(0, applied - shared.Options.RecentEvents)..applied];
+        Array.Reverse(recent);
         return new UserExport
         {
-            Profile = await BuildProfile(),
+            Profile = Profile(recent),
             Items = new Dictionary<string, ItemAffinity>(State.Items),
             CategoryWeights = new Dictionary<string, float>(State.CategoryWeights),
             Embedding = State.Embedding,
             LastRanking = State.LastRanking,
-            Events = Array.ConvertAll(events, InteractionEvent.Decode),
+            Events = events,
         };
     }
 

@@ -221,10 +221,14 @@ public sealed partial class SimulatorPageTests(SimulatorPageTests.Site site) : I
               const first = samples.findIndex(s => s.on);
               let last = first;
               while (first >= 0 && last + 1 < samples.length && samples[last + 1].on) last++;
-              return [first < 0 ? 0 : samples[last].t - samples[first].t, rankedAt - clickAt];
+              // Held from the click until the first sample that sees it gone. Not from the first to
+              // the last "on" sample: on two busy cores a 20 ms tick can come 100+ ms late, and CI
+              // measured 755 ms that way for a banner held the full 900 ms.
+              const gone = last + 1 < samples.length ? samples[last + 1].t : samples[last].t;
+              return [first < 0 ? 0 : gone - clickAt, rankedAt - clickAt];
             }
             """);
-        Assert.True(held[0] >= 800, $"the learning banner was on screen for {held[0]:0} ms");
+        Assert.True(held[0] >= 900, $"the learning banner was gone {held[0]:0} ms after the click (held 900 ms)");
         var latency = int.Parse((await page.Locator("#learning").GetAttributeAsync("data-latency-ms"))!);
         Assert.True(Math.Abs(latency - held[1]) <= 60, $"shown {latency} ms, the pushed ranking landed {held[1]:0} ms after the click");
 

@@ -28,11 +28,14 @@ public static class BackendExtensions
 
         var connectionString = RedisConnection.Configured(builder.Configuration)
             ?? throw new InvalidOperationException("Cluster mode needs the cluster's Redis: set ConnectionStrings:redis or RECO_REDIS.");
-        var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        var cluster = AspireConventions.ClusterSettings(builder.Configuration);
+        builder.Services.AddKeyedConnections(builder.Configuration, connectionString);
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o => { o.ServiceId = cluster.ServiceId; o.ClusterId = cluster.ClusterId; });
-            client.UseRedisClustering(o => o.ConfigurationOptions = RedisConnection.Options(connectionString, TimeSpan.FromSeconds(5)));
+            // Under Aspire, Orleans has applied Orleans:Clustering itself (the Redis provider, on the keyed connection).
+            if (!AspireConventions.ConfiguresClustering(builder.Configuration))
+                client.UseRedisClustering(o => o.ConfigurationOptions = RedisConnection.Options(connectionString, TimeSpan.FromSeconds(5)));
             // Cluster:Messaging:ResponseTimeout etc. (Orleans' names); unset: Orleans' defaults (30 s).
             client.Services.AddOptions<ClientMessagingOptions>().Bind(builder.Configuration.GetSection(ClusterSettings.MessagingSection));
             client.AddDashboard();

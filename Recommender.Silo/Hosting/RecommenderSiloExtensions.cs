@@ -48,14 +48,18 @@ public static class RecommenderSiloExtensions
         var store = RecommenderStore.Open(builder.Configuration, bootLogging);
         builder.Services.AddSingleton(store);
         if (store.Garnet is { } garnet && garnet.SyncCommit) builder.Services.AddSingleton<IStoreCommit>(new EmbeddedGarnetCommit(garnet));
-        var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        var cluster = AspireConventions.ClusterSettings(builder.Configuration);
+        builder.Services.AddKeyedConnections(builder.Configuration, store.ConnectionString);
 
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o => { o.ServiceId = cluster.ServiceId; o.ClusterId = cluster.ClusterId; });
             if (clustering == SiloClustering.Redis)
             {
-                silo.UseRedisClustering(o => o.ConfigurationOptions = RedisConnection.Options(store.ConnectionString, TimeSpan.FromSeconds(5)));
+                // Under Aspire, Orleans has applied Orleans:Clustering itself (the Redis provider, on the keyed connection).
+                if (!AspireConventions.ConfiguresClustering(builder.Configuration))
+                    silo.UseRedisClustering(o => o.ConfigurationOptions = RedisConnection.Options(store.ConnectionString, TimeSpan.FromSeconds(5)));
+                // Ours last, so it outranks Orleans:Endpoints: always the loopback (or the set address), never a guessed interface.
                 silo.ConfigureEndpoints(cluster.ResolveAdvertisedAddress(), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
                 // Failure detection (probe timeout, missed probes, ...) from Cluster:Membership, Orleans' names; defaults otherwise.
                 silo.Services.AddOptions<ClusterMembershipOptions>().Bind(builder.Configuration.GetSection(ClusterSettings.MembershipSection));
@@ -130,15 +134,19 @@ public static class RecommenderSiloExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ModelStore>());
 
         // Snapshots use Orleans' binary serializer (versioned by [Id]s, no CLR type names in the data).
-        silo.AddRedisGrainStorage(StorageNames.Grains, (OptionsBuilder<RedisStorageOptions> options) =>
-            options.Configure<IServiceProvider>((o, sp) =>
-            {
+        // Under Aspire (Orleans:GrainStorage:recommender) Orleans has registered the provider on the keyed
+        // connection; registering it again would start a second instance, so only our settings are added.
+        var declaredByConfiguration = AspireConventions.ConfiguresGrainStorage(silo.Configuration, StorageNames.Grains);
+        if (!declaredByConfiguration) silo.AddRedisGrainStorage(StorageNames.Grains, (OptionsBuilder<RedisStorageOptions> _) => { });
+        services.AddOptions<RedisStorageOptions>(StorageNames.Grains).Configure<IServiceProvider>((o, sp) =>
+        {
+            if (!declaredByConfiguration)
                 o.ConfigurationOptions = RedisConnection.Options(redisConnectionString, sp.GetRequiredService<IOptions<StorageOptions>>().Value.CommandTimeout);
-                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>());
-                // A clear deletes the record: without it a forgotten user's key stayed forever as an
-                // empty hash (…/state/user/<id>/user), which erasure must not leave behind.
-                o.DeleteStateOnClear = true;
-            }));
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>());
+            // A clear deletes the record: without it a forgotten user's key stayed forever as an
+            // empty hash (…/state/user/<id>/user), which erasure must not leave behind.
+            o.DeleteStateOnClear = true;
+        });
         return silo;
     }
 }

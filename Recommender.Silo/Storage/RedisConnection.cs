@@ -10,9 +10,13 @@ public static class RedisConnection
     public const string ConnectionStringName = "redis";
     public const string EnvironmentVariable = "RECO_REDIS";
 
-    /// <summary>The configured external Redis, if any: <c>ConnectionStrings:redis</c>, <c>Storage:RedisConnectionString</c>, or <c>RECO_REDIS</c>.</summary>
+    /// <summary>
+    /// The configured external Redis, if any: <c>ConnectionStrings:redis</c>, the connection Aspire's
+    /// <c>Orleans:Clustering:ServiceKey</c> names, <c>Storage:RedisConnectionString</c>, or <c>RECO_REDIS</c>.
+    /// </summary>
     public static string? Configured(IConfiguration configuration) =>
         NonEmpty(configuration.GetConnectionString(ConnectionStringName))
+        ?? Hosting.AspireConventions.ClusteringConnectionString(configuration)
         ?? NonEmpty(configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.RedisConnectionString)}"])
         ?? NonEmpty(Environment.GetEnvironmentVariable(EnvironmentVariable));
 

@@ -21,6 +21,7 @@ var orleans = builder.AddOrleans("cluster")
 var silos = new[] { "silo1", "silo2" }.Select(name => builder.AddProject<Projects.Recommender_Silo>(name)
     .WithReference(orleans)
     .WaitFor(redis)
+    .WithHostEnvironment(builder)
     .WithLoopbackHttpEndpoint()
     .WithHttpHealthCheck("/health/ready")
     // Every silo may seed: the first to claim the store's seed key does, once per store.
@@ -30,6 +31,7 @@ var api = builder.AddProject<Projects.Recommender_Api>("api", launchProfileName:
     .WithReference(orleans.AsClient())
     .WithReference(redis)
     .WithEnvironment("Recommender__Mode", "Cluster")
+    .WithHostEnvironment(builder)
     .WithLoopbackHttpEndpoint()
     .WithHttpHealthCheck("/health/ready");
 foreach (var silo in silos) api.WaitFor(silo);

@@ -55,6 +55,8 @@ public static class RecommenderRedisExtensions
                 context.Args.Add("--protected-mode");
                 context.Args.Add("yes");
             })
-            .WithHealthCheck(healthCheckKey);
+            .WithHealthCheck(healthCheckKey)
+            // Orleans names providers by the resource's type ("RedisServer" here); the protocol is Redis's.
+            .WithOrleansProviderType("Redis");
     }
 }

@@ -5,6 +5,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
@@ -48,8 +49,7 @@ public sealed class AppHostTests(ITestOutputHelper output)
         try
         {
             await app.StartAsync(budget.Token);
-            foreach (var name in ResourceNames)
-                await app.ResourceNotifications.WaitForResourceHealthyAsync(name, budget.Token);
+            foreach (var name in ResourceNames) await WaitUntilHealthyAsync(app, name, budget.Token);
 
             // Both silos joined one cluster through the Aspire-started Redis.
             var redisConnection = await app.GetConnectionStringAsync("redis", budget.Token);
@@ -94,6 +94,16 @@ public sealed class AppHostTests(ITestOutputHelper output)
             await watching.CancelAsync();
             await Task.WhenAll(watchers);
         }
+    }
+
+    /// <summary>Healthy, or a failure as soon as the resource has ended (a crashed silo fails the test at once, not at the budget's end).</summary>
+    private static async Task WaitUntilHealthyAsync(DistributedApplication app, string name, CancellationToken cancellationToken)
+    {
+        var reached = await app.ResourceNotifications.WaitForResourceAsync(name,
+            e => e.Snapshot.HealthStatus == HealthStatus.Healthy || KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text),
+            cancellationToken);
+        if (reached.Snapshot.HealthStatus != HealthStatus.Healthy)
+            throw new InvalidOperationException($"'{name}' ended ({reached.Snapshot.State?.Text}, exit code {reached.Snapshot.ExitCode}) before it was healthy.");
     }
 
     private static async Task<int> ActiveSilosAsync(string redisConnection, string clusterId, CancellationToken cancellationToken)

@@ -34,7 +34,7 @@ public sealed class AppHostTests(ITestOutputHelper output)
     {
         Requirements.SkipUnless(Requirements.FindExecutable("redis-server") is not null, "redis-server is not installed (apt-get install redis-server)");
         // Bounded: two silos and the API start with `dotnet run` on two busy cores, seed and train the demo.
-        using var budget = new CancellationTokenSource(TimeSpan.FromMinutes(6));
+        using var budget = new CancellationTokenSource(TimeSpan.FromMinutes(8));
         var clusterId = "aspire-" + Guid.NewGuid().ToString("N")[..8];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Recommender_AppHost>(
             [$"{RecommenderRedisExtensions.RuntimeKey}=executable", $"Cluster:ClusterId={clusterId}"], budget.Token);

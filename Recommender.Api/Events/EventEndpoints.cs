@@ -53,5 +53,10 @@ public static class EventEndpoints
 /// <summary>The acknowledgement: every accepted event is durable.</summary>
 public sealed record EventsAccepted(int Accepted, int Duplicates);
 
-/// <summary>The documented shape of one event (the endpoint reads the body itself to name faulty fields).</summary>
-public sealed record EventRequest(string UserId, string ItemId, string Type, double? Value, DateTimeOffset? Timestamp, string? EventId);
+/// <summary>
+/// The documented shape of one event (the endpoint reads the body itself to name faulty fields).
+/// The defaults mark what may be left out: the OpenAPI document lists a parameter without one as
+/// required, and the TypeScript client is typed from that document.
+/// </summary>
+public sealed record EventRequest(string UserId, string ItemId, string Type, double? Value = null, DateTimeOffset? Timestamp = null,
+    string? EventId = null, string? RecommendationId = null);

@@ -41,7 +41,7 @@ public static class ApiExtensions
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBytes);
         builder.AddRequestLimits();
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxRequestBytes);
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddDocumentTransformer<HubMessagesInOpenApi>());
         services.AddOutputCache(o => o.AddPolicy(OpenApiCache.PolicyName, new OpenApiCache()));
         services.AddRecommenderHealth();
         services.AddSingleton<StoreProbe>();

@@ -225,7 +225,7 @@ export class RecommenderClient {
 
   model(options?: CallOptions) { return this.call('get', '/api/v1/model', {}, options); }
 
-  /** Starts a retraining; with `wait: 'true'` answers when it is done. */
+  /** Starts a retraining; with `wait: true` answers once the new version is published. */
   retrain(query?: Query<'/api/v1/model/retrain', 'post'>, options?: CallOptions) {
     return this.call('post', '/api/v1/model/retrain', { query }, options);
   }

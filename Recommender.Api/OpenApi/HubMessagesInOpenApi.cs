@@ -3,7 +3,7 @@ using Microsoft.OpenApi;
 using Recommender.Api.Live;
 using Recommender.Grains.Experiments;
 
-namespace Recommender.Api.Hosting;
+namespace Recommender.Api.OpenApi;
 
 /// <summary>
 /// Puts the shapes the hub pushes (<c>rankingChanged</c>, <c>experimentResults</c>) into the

@@ -8,7 +8,7 @@ public static class EventEndpoints
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/events").WithTags("Events").RequireAuthorization(Security.ApiPolicies.Write);
-        group.MapPost("/", PostEvents)
+        group.MapPost("/", PostEvents).WithName("RecordEvents")
             .WithSummary("Record one event or a batch of up to 10,000")
             .WithDescription("Answers once every event is in the durable log. A repeated eventId is acknowledged and not applied twice.")
             .Accepts<EventRequest[]>("application/json")
@@ -26,23 +26,10 @@ public static class EventEndpoints
         var errors = new ValidationErrors();
         var now = DateTimeOffset.UtcNow;
         var events = new List<IncomingEvent>();
-
-        if (root.ValueKind == JsonValueKind.Array)
+        JsonBatch.ForEach(root, "events", (element, prefix) =>
         {
-            var count = root.GetArrayLength();
-            if (count == 0) errors.Add("body", "The batch is empty.");
-            else if (count > EventParser.MaxBatch) errors.Add("body", $"A batch holds at most {EventParser.MaxBatch} events; this one has {count}.");
-            else
-            {
-                var index = 0;
-                foreach (var element in root.EnumerateArray())
-                {
-                    if (EventParser.Parse(element, $"[{index}].", errors, now) is { } e) events.Add(e);
-                    index++;
-                }
-            }
-        }
-        else if (EventParser.Parse(root, "", errors, now) is { } single) events.Add(single);
+            if (EventParser.Parse(element, prefix, errors, now) is { } e) events.Add(e);
+        }, errors, single: true);
 
         if (errors.Any) return errors.ToResult();
         var result = await ingest.RecordAsync(events);
@@ -53,5 +40,10 @@ public static class EventEndpoints
 /// <summary>The acknowledgement: every accepted event is durable.</summary>
 public sealed record EventsAccepted(int Accepted, int Duplicates);
 
-/// <summary>The documented shape of one event (the endpoint reads the body itself to name faulty fields).</summary>
-public sealed record EventRequest(string UserId, string ItemId, string Type, double? Value, DateTimeOffset? Timestamp, string? EventId);
+/// <summary>
+/// The documented shape of one event (the endpoint reads the body itself to name faulty fields).
+/// The defaults mark what may be left out: the OpenAPI document lists a parameter without one as
+/// required, and the TypeScript client is typed from that document.
+/// </summary>
+public sealed record EventRequest(string UserId, string ItemId, string Type, double? Value = null, DateTimeOffset? Timestamp = null,
+    string? EventId = null, string? RecommendationId = null);

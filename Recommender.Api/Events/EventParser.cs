@@ -10,7 +10,6 @@ public readonly record struct IncomingEvent(string UserId, InteractionEvent Even
 /// <summary>Turns JSON event objects into validated events, naming each faulty field (<c>[3].value</c>).</summary>
 public static class EventParser
 {
-    public const int MaxBatch = 10_000;
     /// <summary>The largest amount a non-rating event may carry (a play count, a quantity).</summary>
     public const double MaxAmount = 1_000_000_000;
     private static readonly DateTimeOffset Earliest = DateTimeOffset.UnixEpoch;

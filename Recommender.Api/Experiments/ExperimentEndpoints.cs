@@ -19,22 +19,22 @@ public static class ExperimentEndpoints
     public static IEndpointRouteBuilder MapExperimentsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/experiments").WithTags("Experiments").RequireAuthorization(Security.ApiPolicies.ByRoute);
-        group.MapPost("/", Create).WithSummary("Create an experiment (and start it with \"start\": true)")
+        group.MapPost("/", Create).WithName("CreateExperiment").WithSummary("Create an experiment (and start it with \"start\": true)")
             .WithDescription("Variants are serving configurations: `strategy` (learned | popular), `popularShare` (0–1), `exploration` (0–1), `filter`, `applyRules`. Users are bucketed by a hash of experiment id and user id; `holdout` (0–0.5) keeps a share out. The decision uses a sequential test (mSPRT) valid under continuous monitoring.")
             .Accepts<ExperimentBody>("application/json").Produces<ExperimentDefinition>(201).ProducesProblem(409).ProducesValidationProblem();
-        group.MapGet("/", List).WithSummary("Every experiment, newest first").Produces<ExperimentDefinition[]>();
-        group.MapGet("/{id}", Get).WithSummary("One experiment").Produces<ExperimentDefinition>().ProducesProblem(404).ProducesValidationProblem();
-        group.MapGet("/{id}/results", Results).WithSummary("Per variant: users, impressions, attributed events, rates with always-valid intervals; comparisons with the control; the decision; the series over time")
+        group.MapGet("/", List).WithName("ListExperiments").WithSummary("Every experiment, newest first").Produces<ExperimentDefinition[]>();
+        group.MapGet("/{id}", Get).WithName("GetExperiment").WithSummary("One experiment").Produces<ExperimentDefinition>().ProducesProblem(404).ProducesValidationProblem();
+        group.MapGet("/{id}/results", Results).WithName("GetExperimentResults").WithSummary("Per variant: users, impressions, attributed events, rates with always-valid intervals; comparisons with the control; the decision; the series over time")
             .Produces<ExperimentResults>().ProducesProblem(404).ProducesValidationProblem();
-        group.MapPost("/{id}/start", Start).WithSummary("Start a draft experiment (409 while another runs)").Produces<ExperimentDefinition>().ProducesProblem(404).ProducesProblem(409);
-        group.MapPost("/{id}/stop", Stop).WithSummary("Stop a running experiment (everyone is served the default again)").Produces<ExperimentDefinition>().ProducesProblem(404).ProducesProblem(409);
-        group.MapPost("/{id}/winner", Winner).WithSummary("Declare a variant the winner: the experiment stops and the variant's configuration becomes everyone's default")
+        group.MapPost("/{id}/start", Start).WithName("StartExperiment").WithSummary("Start a draft experiment (409 while another runs)").Produces<ExperimentDefinition>().ProducesProblem(404).ProducesProblem(409);
+        group.MapPost("/{id}/stop", Stop).WithName("StopExperiment").WithSummary("Stop a running experiment (everyone is served the default again)").Produces<ExperimentDefinition>().ProducesProblem(404).ProducesProblem(409);
+        group.MapPost("/{id}/winner", Winner).WithName("DeclareExperimentWinner").WithSummary("Declare a variant the winner: the experiment stops and the variant's configuration becomes everyone's default")
             .Accepts<WinnerBody>("application/json").Produces<ExperimentDefinition>().ProducesProblem(404).ProducesProblem(409).ProducesValidationProblem();
-        group.MapDelete("/{id}", Delete).WithSummary("Delete a stopped or draft experiment and its results").Produces(204).ProducesProblem(404).ProducesProblem(409);
+        group.MapDelete("/{id}", Delete).WithName("DeleteExperiment").WithSummary("Delete a stopped or draft experiment and its results").Produces(204).ProducesProblem(404).ProducesProblem(409);
 
-        routes.MapGet("/api/v1/serving", Serving).WithTags("Experiments").RequireAuthorization(Security.ApiPolicies.ByRoute)
+        routes.MapGet("/api/v1/serving", Serving).WithName("GetServing").WithTags("Experiments").RequireAuthorization(Security.ApiPolicies.ByRoute)
             .WithSummary("The serving configuration users outside an experiment get (a declared winner's)").Produces<ServingConfig>();
-        routes.MapGet("/api/v1/metrics/online", Online).WithTags("Experiments").RequireAuthorization(Security.ApiPolicies.ByRoute)
+        routes.MapGet("/api/v1/metrics/online", Online).WithName("GetOnlineMetrics").WithTags("Experiments").RequireAuthorization(Security.ApiPolicies.ByRoute)
             .WithSummary("Online metrics over a sliding window (window=5m, 1h, 24h; at most Recommender:Impressions:MetricsRetention), per strategy, model version and variant")
             .Produces<OnlineMetrics>().ProducesValidationProblem();
         return routes;

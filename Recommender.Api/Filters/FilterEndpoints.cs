@@ -21,7 +21,7 @@ public static class FilterEndpoints
     public static IEndpointRouteBuilder MapFiltersApi(this IEndpointRouteBuilder routes)
     {
         var filters = Stored.Map(routes, "/api/v1/filters", "Filters", "Every stored filter");
-        filters.MapGet("/{name}/items", Items).WithSummary("How many items the stored filter keeps now, and the first of them by popularity")
+        filters.MapGet("/{name}/items", Items).WithName("GetFilterItems").WithSummary("How many items the stored filter keeps now, and the first of them by popularity")
             .Produces<FilterMatches>().ProducesProblem(404).ProducesValidationProblem();
         return routes;
     }

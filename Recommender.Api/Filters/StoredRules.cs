@@ -25,11 +25,13 @@ internal sealed class StoredRules<TDefinition, TBody, TResponse>(
     public RouteGroupBuilder Map(IEndpointRouteBuilder routes, string path, string tag, string listSummary)
     {
         var group = routes.MapGroup(path).WithTags(tag).RequireAuthorization(Security.ApiPolicies.ByRoute);
-        group.MapGet("/", List).WithSummary(listSummary).Produces<TResponse[]>();
-        group.MapGet("/{name}", Get).WithSummary($"One {kind}").Produces<TResponse>().ProducesProblem(404).ProducesValidationProblem();
-        group.MapPut("/{name}", Put).WithSummary($"Store a {kind} under a name (replaces one of that name)")
+        // Operation ids: ListFilters, GetFilter, PutFilter, DeleteFilter (and the same for the other kinds).
+        var name = char.ToUpperInvariant(kind[0]) + kind[1..];
+        group.MapGet("/", List).WithName($"List{name}s").WithSummary(listSummary).Produces<TResponse[]>();
+        group.MapGet("/{name}", Get).WithName($"Get{name}").WithSummary($"One {kind}").Produces<TResponse>().ProducesProblem(404).ProducesValidationProblem();
+        group.MapPut("/{name}", Put).WithName($"Put{name}").WithSummary($"Store a {kind} under a name (replaces one of that name)")
             .Accepts<TBody>("application/json").Produces<TResponse>().ProducesValidationProblem();
-        group.MapDelete("/{name}", Delete).WithSummary($"Remove a {kind}").Produces(204).ProducesProblem(404).ProducesValidationProblem();
+        group.MapDelete("/{name}", Delete).WithName($"Delete{name}").WithSummary($"Remove a {kind}").Produces(204).ProducesProblem(404).ProducesValidationProblem();
         return group;
     }
 

@@ -11,6 +11,7 @@ using Recommender.Api.Health;
 using Recommender.Api.Items;
 using Recommender.Api.Live;
 using Recommender.Api.Model;
+using Recommender.Api.OpenApi;
 using Recommender.Api.Problems;
 using Recommender.Api.Seed;
 using Recommender.Api.Promotions;
@@ -41,7 +42,7 @@ public static class ApiExtensions
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBytes);
         builder.AddRequestLimits();
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxRequestBytes);
-        services.AddOpenApi();
+        services.AddRecommenderOpenApi();
         services.AddOutputCache(o => o.AddPolicy(OpenApiCache.PolicyName, new OpenApiCache()));
         services.AddRecommenderHealth();
         services.AddSingleton<StoreProbe>();

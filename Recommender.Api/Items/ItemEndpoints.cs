@@ -1,3 +1,4 @@
+using Recommender.Api.OpenApi;
 using System.Text.Json;
 using Recommender.Api.Filters;
 using Recommender.Api.Validation;
@@ -12,30 +13,29 @@ namespace Recommender.Api.Items;
 
 public static class ItemEndpoints
 {
-    public const int MaxBatch = 10_000;
 
     public static IEndpointRouteBuilder MapItemsApi(this IEndpointRouteBuilder routes)
     {
         var items = routes.MapGroup("/api/v1/items").WithTags("Items").RequireAuthorization(Security.ApiPolicies.ByRoute);
-        items.MapPut("/{itemId}", Put).WithSummary("Create or describe an item")
+        items.MapPut("/{itemId}", Put).WithName("PutItem").WithSummary("Create or describe an item")
             .Accepts<ItemBody>("application/json").Produces<ItemResponse>().ProducesValidationProblem();
-        items.MapPost("/", PostMany).WithSummary("Create or describe up to 10,000 items")
+        items.MapPost("/", PostMany).WithName("UpsertItems").WithSummary("Create or describe up to 10,000 items")
             .Accepts<ItemBatchEntry[]>("application/json").Produces<ItemsUpserted>().ProducesValidationProblem();
-        items.MapPatch("/{itemId}", Patch).WithSummary("Update an item by a JSON Merge Patch (RFC 7396): title, categories, properties, hidden, availableFrom, expiresAt")
+        items.MapPatch("/{itemId}", Patch).WithName("PatchItem").WithSummary("Update an item by a JSON Merge Patch (RFC 7396): title, categories, properties, hidden, availableFrom, expiresAt")
             .Accepts<ItemPatchBody>("application/merge-patch+json", "application/json").Produces<ItemResponse>().ProducesProblem(404).ProducesValidationProblem();
-        items.MapDelete("/{itemId}", Delete).WithSummary("Delete an item: gone from every ranking, list and the next training (its events stay in users' logs)")
+        items.MapDelete("/{itemId}", Delete).WithName("DeleteItem").WithSummary("Delete an item: gone from every ranking, list and the next training (its events stay in users' logs)")
             .Produces(204).ProducesProblem(404).ProducesValidationProblem();
-        items.MapGet("/{itemId}", Get).WithSummary("One item with its counters and popularity")
+        items.MapGet("/{itemId}", Get).WithName("GetItem").WithSummary("One item with its counters and popularity")
             .Produces<ItemResponse>().ProducesProblem(404).ProducesValidationProblem();
-        items.MapGet("/", List).WithSummary("Items, optionally of one category, sorted by popularity or id")
+        items.MapGet("/", List).WithName("ListItems").WithFilterParameters().WithSummary("Items, optionally of one category, sorted by popularity or id")
             .Produces<ItemListResponse>().ProducesValidationProblem();
-        items.MapGet("/{itemId}/similar", Similar).WithSummary("Items similar to this one")
+        items.MapGet("/{itemId}/similar", Similar).WithName("GetSimilarItems").WithFilterParameters().WithSummary("Items similar to this one")
             .Produces<SimilarResponse>().ProducesValidationProblem();
-        items.MapGet("/latest", Latest).WithSummary("The newest servable items (by createdAt), with the same filters as recommendations")
+        items.MapGet("/latest", Latest).WithName("GetLatestItems").WithFilterParameters().WithSummary("The newest servable items (by createdAt), with the same filters as recommendations")
             .Produces<PopularResponse>().ProducesValidationProblem();
-        routes.MapGet("/api/v1/popular", Popular).WithTags("Items").WithSummary("The most popular items (decayed popularity)")
+        routes.MapGet("/api/v1/popular", Popular).WithName("GetPopular").WithFilterParameters().WithTags("Items").WithSummary("The most popular items (decayed popularity)")
             .Produces<PopularResponse>().ProducesValidationProblem();
-        routes.MapGet("/api/v1/categories", Categories).WithTags("Items").WithSummary("Every category, most used first")
+        routes.MapGet("/api/v1/categories", Categories).WithName("ListCategories").WithTags("Items").WithSummary("Every category, most used first")
             .Produces<string[]>();
         return routes;
     }
@@ -63,17 +63,10 @@ public static class ItemEndpoints
         var root = document!.RootElement;
         var errors = new ValidationErrors();
         var parsed = new List<ItemMetadata>();
-        if (root.ValueKind != JsonValueKind.Array) errors.Add("body", "The body must be a JSON array of items.");
-        else if (root.GetArrayLength() is 0 or > MaxBatch) errors.Add("body", $"A batch holds 1 to {MaxBatch} items; this one has {root.GetArrayLength()}.");
-        else
+        JsonBatch.ForEach(root, "items", (element, prefix) =>
         {
-            var index = 0;
-            foreach (var element in root.EnumerateArray())
-            {
-                if (ItemParser.Parse(element, $"[{index}].", null, errors) is { } item) parsed.Add(item);
-                index++;
-            }
-        }
+            if (ItemParser.Parse(element, prefix, null, errors) is { } item) parsed.Add(item);
+        }, errors);
         if (errors.Any) return errors.ToResult();
         var count = await Catalog(grains).UpsertMany([.. parsed]);
         return TypedResults.Ok(new ItemsUpserted(count));

@@ -10,13 +10,13 @@ public static class ModelEndpoints
     public static IEndpointRouteBuilder MapModelApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/model").WithTags("Model").RequireAuthorization(Security.ApiPolicies.ByRoute);
-        group.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok(await Model(grains).GetStatus()))
+        group.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok(await Model(grains).GetStatus())).WithName("GetModel")
             .WithSummary("The current model: version, training time, events since, online hit-rate, last evaluation")
             .Produces<ModelStatus>();
-        group.MapPost("/retrain", Retrain)
+        group.MapPost("/retrain", Retrain).WithName("RetrainModel")
             .WithSummary("Retrain from the whole event log; ?wait=true answers when the new version is published")
             .Produces<ModelStatus>(StatusCodes.Status202Accepted).Produces<ModelStatus>();
-        group.MapPost("/evaluation", ReportEvaluation).WithSummary("Record the figures of an evaluation run (used by reco evaluate)")
+        group.MapPost("/evaluation", ReportEvaluation).WithName("ReportEvaluation").WithSummary("Record the figures of an evaluation run (used by reco evaluate)")
             .Accepts<Dictionary<string, double>>("application/json").Produces(204).ProducesValidationProblem();
         return routes;
     }

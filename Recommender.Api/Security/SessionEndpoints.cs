@@ -30,16 +30,16 @@ public static class SessionEndpoints
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup(Path).WithTags("Session");
-        group.MapPost("/", SignIn)
+        group.MapPost("/", SignIn).WithName("SignIn")
             .WithSummary("Sign a browser in with an API key: sets an HTTP-only, SameSite=Strict session cookie")
             .WithDescription("JSON `{ \"key\": \"...\" }` or a form with `key` (and optionally `returnUrl`, a local path to redirect to). " +
                              "204 and the cookie; 401 for a wrong key; 429 past the sign-in attempts allowed per address.")
             .Accepts<SignInRequest>("application/json", "application/x-www-form-urlencoded")
             .Produces(204).Produces(302).ProducesProblem(401).ProducesProblem(403).ProducesProblem(415).ProducesProblem(429).ProducesValidationProblem();
-        group.MapGet("/", WhoAmI)
+        group.MapGet("/", WhoAmI).WithName("GetSession")
             .WithSummary("Who is calling: the key's name, its scopes, and with a session its CSRF token")
             .Produces<SessionInfo>().ProducesProblem(401);
-        group.MapDelete("/", SignOut)
+        group.MapDelete("/", SignOut).WithName("SignOut")
             .WithSummary("Sign out: ends the session and deletes the cookie (needs the CSRF token when signed in)")
             .Produces(204).ProducesProblem(403);
         return routes;

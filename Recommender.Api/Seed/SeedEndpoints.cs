@@ -15,11 +15,11 @@ public static class SeedEndpoints
     public static IEndpointRouteBuilder MapSeedApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1").WithTags("Seed-compatible").RequireAuthorization(Security.ApiPolicies.ByRoute);
-        group.MapPost("/event", PostEvent).WithSummary("Seed call: record one event {user_id, item_id, event_type, value}")
+        group.MapPost("/event", PostEvent).WithName("SeedRecordEvent").WithSummary("Seed call: record one event {user_id, item_id, event_type, value}")
             .Accepts<SeedEvent>("application/json").Produces<SeedStatus>().ProducesValidationProblem();
-        group.MapPost("/recommend", Recommend).WithSummary("Seed call: {user_id, num_recommendations}")
+        group.MapPost("/recommend", Recommend).WithName("SeedRecommend").WithSummary("Seed call: {user_id, num_recommendations}")
             .Accepts<SeedRecommendRequest>("application/json").Produces<SeedRecommendations>().ProducesValidationProblem();
-        group.MapGet("/health", HealthCheck).WithSummary("Seed call: liveness, and whether the first model is published (\"model\": \"pending\" or \"v3\")");
+        group.MapGet("/health", HealthCheck).WithName("SeedHealth").WithSummary("Seed call: liveness, and whether the first model is published (\"model\": \"pending\" or \"v3\")");
         return routes;
     }
 

@@ -1,3 +1,4 @@
+using Recommender.Api.OpenApi;
 using Recommender.Api.Validation;
 using Recommender.Grains.Domain;
 using Recommender.Grains.Users;
@@ -11,23 +12,23 @@ public static class UserEndpoints
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/users/{userId}").WithTags("Users").RequireAuthorization(Security.ApiPolicies.ByRoute);
-        group.MapGet("/recommendations", GetRecommendations)
+        group.MapGet("/recommendations", GetRecommendations).WithName("GetRecommendations").WithFilterParameters()
             .WithSummary("The user's top-k items")
             .WithDescription("Excludes items the user interacted with and items that may not be served (deleted, hidden, outside their availability window); `category` filters, `filter` is an expression (docs/FILTERS.md) and `filterName` a stored one, `param.<name>` binds a $parameter, `exclude` is a comma-separated list of item ids, `explain` adds a reason per item, `exploration` (0–1; default `Recommender:Exploration:Share`) gives round(k·exploration) evenly spread places to new items (`isNew`, reason \"new\").")
             .Produces<Ranking>().ProducesValidationProblem();
-        group.MapGet("/recommendations/next", GetNext)
+        group.MapGet("/recommendations/next", GetNext).WithName("GetNextRecommendations")
             .WithSummary("The next k items of a list served earlier (same query, no item repeated)")
             .WithDescription("`recommendationId` is the id of an earlier answer (kept in memory by the user's grain: the last `Recommender:Impressions:ListsPerUser` (8) lists, `Window` (30 min) after their last page); an unknown or expired id is a 404. The answer carries the same id; an exhausted list answers no items.")
             .Produces<Ranking>().ProducesProblem(404).ProducesValidationProblem();
-        group.MapGet("/", GetProfile).WithSummary("Counts per event type, top categories and recent interactions")
+        group.MapGet("/", GetProfile).WithName("GetUserProfile").WithSummary("Counts per event type, top categories and recent interactions")
             .Produces<ProfileResponse>().ProducesProblem(404).ProducesValidationProblem();
-        group.MapPut("/properties", PutProperties).WithSummary("Replace the user's properties (a JSON object of named values)")
+        group.MapPut("/properties", PutProperties).WithName("PutUserProperties").WithSummary("Replace the user's properties (a JSON object of named values)")
             .Accepts<Dictionary<string, object>>("application/json").Produces<ProfileResponse>().ProducesValidationProblem();
-        group.MapPatch("/properties", PatchProperties).WithSummary("Update the user's properties by a JSON Merge Patch (null removes a name)")
+        group.MapPatch("/properties", PatchProperties).WithName("PatchUserProperties").WithSummary("Update the user's properties by a JSON Merge Patch (null removes a name)")
             .Accepts<Dictionary<string, object>>("application/merge-patch+json", "application/json").Produces<ProfileResponse>().ProducesValidationProblem();
-        group.MapGet("/export", Export).WithSummary("Everything held about the user")
+        group.MapGet("/export", Export).WithName("ExportUser").WithSummary("Everything held about the user")
             .Produces<ExportResponse>().ProducesProblem(404).ProducesValidationProblem();
-        group.MapDelete("/", Forget).WithSummary("Erase the user's state and events (also from the next training)")
+        group.MapDelete("/", Forget).WithName("DeleteUser").WithSummary("Erase the user's state and events (also from the next training)")
             .Produces(204).ProducesValidationProblem();
         return routes;
     }

@@ -23,7 +23,7 @@ public sealed class IdempotencyWindowTests(ApiServerFixture fixture)
     public async Task A_resend_of_the_largest_batch_is_all_duplicates()
     {
         var user = ApiTestKit.NewId("window");
-        var batch = Events(user, 0, 10_000); // EventParser.MaxBatch
+        var batch = Events(user, 0, 10_000); // JsonBatch.MaxSize
 
         var first = await Http.PostEventsAsync(batch);
         var again = await Http.PostEventsAsync(batch);

@@ -199,6 +199,7 @@ public sealed partial class SimulatorPageTests(SimulatorPageTests.Site site) : I
             () => {
               const learning = document.getElementById('learning');
               const probe = window.__learning = { samples: [], clickAt: null, rankedAt: null };
+              const started = performance.now();
               document.addEventListener('click', () => { probe.clickAt ??= performance.now(); }, { capture: true });
               new MutationObserver(() => { probe.rankedAt ??= performance.now(); }).observe(document.getElementById('ranking'), { childList: true });
               const timer = setInterval(() => {
@@ -208,7 +209,7 @@ public sealed partial class SimulatorPageTests(SimulatorPageTests.Site site) : I
                   on: learning.dataset.state === 'learning' && learning.textContent.includes('Learning from your interaction')
                     && r.width > 0 && r.height > 0 && r.top >= 0 && r.bottom <= innerHeight,
                 });
-                if (probe.samples.length > 300) clearInterval(timer);
+                if (performance.now() - started > 60_000) clearInterval(timer);
               }, 20);
             }
             """);
@@ -235,12 +236,16 @@ public sealed partial class SimulatorPageTests(SimulatorPageTests.Site site) : I
         // Acting on the tenth card, far down: the banner and the newest interaction are in view.
         var tenth = cards.Nth(9);
         var viewed = (await tenth.Locator(".item-title").TextContentAsync())!.Trim();
+        // The sampler again, from this click: the 900 ms hold can be over before a slow machine
+        // gets through the checks below, so whether the banner was in view while learning is read
+        // from the samples, not from the page afterwards.
+        await page.EvaluateAsync("() => { const p = window.__learning; p.samples = []; p.clickAt = null; p.rankedAt = null; }");
         await page.GetByRole(AriaRole.Button, new() { Name = $"View {viewed}", Exact = true }).ClickAsync();
         Assert.True(await page.EvaluateAsync<double>("() => window.scrollY") > 200, "the tenth card was reached by scrolling");
         await Expect(page.Locator("#latest")).ToContainTextAsync($"Viewed {viewed}");
-        await AssertInViewport(page, page.Locator("#learning"), "the learning banner");
-        await Expect(page.Locator("#learning")).ToHaveAttributeAsync("data-state", "learning");
         await ExpectPushedLatency(page);
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__learning.samples.some(s => s.on && s.t >= window.__learning.clickAt)"),
+            "the learning banner was not in view saying learning after the tenth card's View");
         await Expect(page.Locator("#latest .st-ok")).ToBeVisibleAsync();
         await AssertInViewport(page, page.Locator("#latest"), "the latest interaction");
         await AssertInViewport(page, page.Locator("#learning"), "the latency");

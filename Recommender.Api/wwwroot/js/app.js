@@ -2,8 +2,8 @@
 // The real path is the push: POST /api/v1/events, then the hub's `rankingChanged` brings the new
 // ranking. Only while the hub connection is down does the page re-fetch the ranking over REST.
 import { h, $, randomId, shortId, ID_PATTERN, formatTime, formatMs } from './dom.js';
-import { api, ApiError, useSession, SIGN_IN_PAGE } from './api.js';
-import { LiveRankings, hubErrorMessage } from './live.js';
+import { client, listQuery, ApiError, useSession, SIGN_IN_PAGE } from './session.js';
+import { LiveRankings, hubErrorMessage } from '../lib/recommender-client/index.js';
 import { renderRanking, appendMore, renderRemoved, diffRankings, renderSinceStart, armHover } from './ranking.js';
 import { initBots } from './bots.js';
 import { initModel } from './model.js';
@@ -106,7 +106,7 @@ function showError(error, context) {
 
 // ---------------------------------------------------------------- connection
 
-const live = new LiveRankings('/hubs/recommendations');
+const live = new LiveRankings(globalThis.signalR, { url: '/hubs/recommendations' });
 const CONNECTION_TEXT = {
   connecting: 'connecting…',
   connected: 'live · push',
@@ -226,7 +226,7 @@ async function fetchRankingByRest(eventId, via) {
   if (eventId && !state.pending.has(eventId)) return;
   const userId = state.userId;
   try {
-    const ranking = await api.recommendations(userId, state.k, undefined, state.filter, state.exploration);
+    const ranking = await client.recommendations(userId, listQuery(state.k, state.filter, state.exploration));
     if (userId !== state.userId) return;
     applyRanking({ ...ranking, userId }, { source: 'rest' });
     if (eventId) resolvePending(eventId, via);
@@ -276,13 +276,13 @@ async function loadMore() {
     for (let attempt = 0; page === null; attempt++) {
       if (!state.recommendationId) {
         const shown = Math.min(100, Math.max(1, state.items.length + state.more.length));
-        const served = await api.recommendations(userId, shown, undefined, state.filter, state.exploration);
+        const served = await client.recommendations(userId, listQuery(shown, state.filter, state.exploration));
         if (!current()) return;
         state.recommendationId = served.recommendationId ?? null;
         if (!state.recommendationId) throw new Error('The recommendations answer carried no recommendationId.');
       }
       try {
-        page = (await api.next(userId, state.recommendationId, state.k)) ?? { items: [] };
+        page = (await client.next(userId, { recommendationId: state.recommendationId, k: state.k })) ?? { items: [] };
       } catch (e) {
         if (!current()) return;
         if (attempt > 0 || !(e instanceof ApiError) || e.status !== 404) throw e;
@@ -332,7 +332,7 @@ async function sendEvent(item, type, value) {
   // The list on screen is the one acted on: its id lets the server credit the event to it exactly.
   if (state.recommendationId && [...state.items, ...state.more].some(i => i.itemId === item.itemId)) event.recommendationId = state.recommendationId;
   try {
-    const ack = await api.sendEvent(event);
+    const ack = await client.sendEvent(event);
     entry.status = ack?.duplicates ? 'duplicate' : 'stored';
     if (userId === state.userId) state.hasEvents = true;
     entry.ackMs = performance.now() - pending.sentAt;
@@ -394,7 +394,7 @@ async function resolveTitles(itemIds) {
   for (let i = 0; i < missing.length; i += 4) {
     await Promise.all(missing.slice(i, i + 4).map(async (itemId) => {
       try {
-        const item = await api.item(itemId);
+        const item = await client.item(itemId);
         if (item?.title) state.titles.set(itemId, item.title);
       } catch { /* the id stays */ }
     }));
@@ -413,7 +413,7 @@ async function refreshProfile({ seedHistory = false } = {}) {
   if (!userId || !state.hasEvents) return;
   let profile;
   try {
-    profile = await api.profile(userId);
+    profile = await client.profile(userId);
   } catch (e) {
     showError(e, 'Could not load the profile');
     return;
@@ -549,7 +549,7 @@ async function loadUser(userId, { isNew = false, keepSession = false } = {}) {
  * The watch's `rules` are kept, so the pushes of that watch still replace it.
  */
 async function restList(userId, filter, watched) {
-  const ranking = await api.recommendations(userId, state.k, undefined, filter, state.exploration);
+  const ranking = await client.recommendations(userId, listQuery(state.k, filter, state.exploration));
   return watched ? { ...ranking, userId, rules: watched.rules ?? null } : { ...ranking, userId };
 }
 
@@ -677,9 +677,9 @@ document.querySelector('.tabs').addEventListener('keydown', (e) => {
 async function initSession() {
   let session;
   try {
-    session = await api.session();
+    session = await client.session();
   } catch (e) {
-    if (e instanceof ApiError && e.status === 401) return false; // api.js is taking the browser to the sign-in page
+    if (e instanceof ApiError && e.status === 401) return false; // the client is taking the browser to the sign-in page (onUnauthorized)
     showError(e, 'Could not read the session');
     return true;
   }
@@ -690,7 +690,7 @@ async function initSession() {
   $('#session').hidden = false;
   $('#sign-out').addEventListener('click', async () => {
     try {
-      await api.signOut();
+      await client.signOut();
     } catch (e) {
       showError(e, 'Could not sign out');
       return;

@@ -9,7 +9,7 @@
 // attributes it to that list exactly; an item the bot found in the catalogue is then credited to no
 // list (it was not in the one it read). The Experiments tab (experiments.js) runs the same bots.
 import { h, $, shortId, sleep } from './dom.js';
-import { api, ApiError } from './api.js';
+import { client, listQuery, ApiError } from './session.js';
 import { lineChart } from './charts.js';
 
 export const MAX_BOTS = 10;
@@ -68,7 +68,7 @@ export function distinctTastes(categories, count) {
 export async function makeBots(count, prefix, signal) {
   let categories;
   try {
-    categories = await api.categories({ signal });
+    categories = await client.categories({ signal });
   } catch (e) {
     throw Object.assign(e, { context: 'Could not read the categories' });
   }
@@ -78,7 +78,7 @@ export async function makeBots(count, prefix, signal) {
   const tastes = distinctTastes(categories, count);
   const itemsByCategory = new Map();
   try {
-    for (const category of new Set(tastes.flat())) itemsByCategory.set(category, (await api.items(category, 500, { signal })).items ?? []);
+    for (const category of new Set(tastes.flat())) itemsByCategory.set(category, (await client.items({ category, limit: 500 }, { signal })).items ?? []);
   } catch (e) {
     throw Object.assign(e, { context: 'Could not read the catalogue' });
   }
@@ -108,7 +108,7 @@ export async function runTasteBot(bot, { steps, pause, signal, onRanking = () =>
     while (!signal.aborted) {
       let ranking;
       try {
-        ranking = await api.recommendations(bot.id, K, { signal });
+        ranking = await client.recommendations(bot.id, listQuery(K), { signal });
       } catch (e) {
         if (!(e instanceof ApiError) || e.status !== 429 || ++limited > RATE_LIMIT_RETRIES) throw e;
         await sleep(RATE_LIMIT_WAIT_MS, signal);
@@ -138,7 +138,7 @@ export async function runTasteBot(bot, { steps, pause, signal, onRanking = () =>
         ? { itemId: item.itemId, type: 'like' }
         : { itemId: item.itemId, type: 'rating', value: Math.random() < 0.5 ? 4 : 5 };
       if (bot.recommendationId) event.recommendationId = bot.recommendationId;
-      await api.sendEvent({ userId: bot.id, eventId: `${bot.id}-${next}`, ...event }, { signal });
+      await client.sendEvent({ userId: bot.id, eventId: `${bot.id}-${next}`, ...event }, { signal });
       bot.sent = next;
       if (listed) bot.fromList++;
       if (pause > 0) await sleep(pause, signal);

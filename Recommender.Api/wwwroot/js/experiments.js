@@ -7,8 +7,8 @@
 // selection. Taste bots (bots.js) run inside the running experiment: each bot is a user the server
 // buckets into a variant by itself, and every event names the list it acted on (recommendationId).
 import { h, $, shortId, formatTime } from './dom.js';
-import { api, ApiError } from './api.js';
-import { hubErrorMessage } from './live.js';
+import { client, ApiError } from './session.js';
+import { hubErrorMessage } from '../lib/recommender-client/index.js';
 import { lineChart } from './charts.js';
 import { makeBots, runTasteBot, COLORS } from './bots.js';
 
@@ -118,7 +118,7 @@ export function initExperiments({ live, showError }) {
 
   async function refreshList() {
     try {
-      state.experiments = (await api.experiments()) ?? [];
+      state.experiments = (await client.experiments()) ?? [];
       state.loaded = true;
     } catch (e) {
       showInlineError(e, 'Could not list the experiments');
@@ -162,10 +162,10 @@ export function initExperiments({ live, showError }) {
     const disabled = state.busy;
     const actions = [];
     if (x.status === 'draft') {
-      actions.push(h('button', { type: 'button', class: 'btn', disabled, 'aria-label': `Start ${x.id}`, onClick: () => act(`Could not start ${x.id}`, () => api.startExperiment(x.id)) }, 'Start'));
+      actions.push(h('button', { type: 'button', class: 'btn', disabled, 'aria-label': `Start ${x.id}`, onClick: () => act(`Could not start ${x.id}`, () => client.startExperiment(x.id)) }, 'Start'));
     }
     if (x.status === 'running') {
-      actions.push(h('button', { type: 'button', class: 'btn', disabled, 'aria-label': `Stop ${x.id}`, onClick: () => act(`Could not stop ${x.id}`, () => api.stopExperiment(x.id)) }, 'Stop'));
+      actions.push(h('button', { type: 'button', class: 'btn', disabled, 'aria-label': `Stop ${x.id}`, onClick: () => act(`Could not stop ${x.id}`, () => client.stopExperiment(x.id)) }, 'Stop'));
     }
     if (x.status !== 'draft' && !x.winner) {
       const suggested = state.results?.experiment?.id === x.id ? state.results.decision?.winner : null;
@@ -175,11 +175,11 @@ export function initExperiments({ live, showError }) {
         h('button', {
           type: 'button', class: 'btn', disabled, 'aria-label': `Declare winner of ${x.id}`,
           title: "Stops the experiment; the chosen variant's serving becomes everyone's default",
-          onClick: () => act(`Could not declare the winner of ${x.id}`, () => api.declareWinner(x.id, choice.value)),
+          onClick: () => act(`Could not declare the winner of ${x.id}`, () => client.declareWinner(x.id, choice.value)),
         }, 'Declare winner')));
     }
     if (x.status !== 'running') {
-      actions.push(h('button', { type: 'button', class: 'btn', disabled, 'aria-label': `Delete ${x.id}`, onClick: () => act(`Could not delete ${x.id}`, () => api.deleteExperiment(x.id)) }, 'Delete'));
+      actions.push(h('button', { type: 'button', class: 'btn', disabled, 'aria-label': `Delete ${x.id}`, onClick: () => act(`Could not delete ${x.id}`, () => client.deleteExperiment(x.id)) }, 'Delete'));
     }
     return h('tr', { class: selected ? 'selected' : null, 'aria-current': selected ? 'true' : null, dataset: { experimentId: x.id, status: x.status } },
       h('td', { class: 'exp-id' },
@@ -199,7 +199,7 @@ export function initExperiments({ live, showError }) {
   /** One click: learned (the model, the control) against popular, 50/50, started at once. */
   async function createLearnedVsPopular() {
     const id = `learned-vs-popular-${shortId().slice(0, 6)}`;
-    const created = await act('Could not create the experiment', () => api.createExperiment({
+    const created = await act('Could not create the experiment', () => client.createExperiment({
       id,
       name: 'Learned model vs popularity',
       variants: [
@@ -232,7 +232,7 @@ export function initExperiments({ live, showError }) {
       // Over the hub: its answer is the current results, and the pushes follow.
       results = await live.watchExperiment(id);
       // Not connected: one read now; the hub watches once it is back (live.js) and pushes from there.
-      if (!results) results = await api.experimentResults(id);
+      if (!results) results = await client.experimentResults(id);
     } catch (e) {
       if (selection === state.selection) showInlineError(e, `Could not watch ${id}`);
       return;

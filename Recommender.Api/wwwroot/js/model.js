@@ -1,7 +1,7 @@
 // "What serves": the model the last training chose, with the validation figure of every candidate
 // it tried and the reason (GET /api/v1/model, field `choice`). Refreshed on load and every 20 s.
 import { h, $ } from './dom.js';
-import { api } from './api.js';
+import { client } from './session.js';
 
 const REFRESH_MS = 20_000;
 
@@ -10,7 +10,7 @@ export function initModel({ showError, onModel = () => {} }) {
 
   async function refresh() {
     try {
-      const model = await api.model();
+      const model = await client.model();
       render(model);
       onModel(model);
     } catch (e) {

@@ -13,6 +13,7 @@ namespace Recommender.Client.Api;
 /// </summary>
 public sealed partial class RecommenderClient : IDisposable
 {
+    /// <summary>The header the service reads API keys from (Recommender.Api/Security).</summary>
     public const string ApiKeyHeader = "X-Api-Key";
 
     private readonly HttpClient _http;
@@ -32,8 +33,17 @@ public sealed partial class RecommenderClient : IDisposable
         _ownsHttp = ownsHttpClient;
     }
 
+    /// <summary>The service root every path is relative to.</summary>
     public Uri BaseAddress => _http.BaseAddress!;
 
+    /// <summary>
+    /// Whether events posted without an <see cref="InteractionEvent.EventId"/> get a random one before they
+    /// are sent (default true), which makes every retry safe. Off only to measure the service as a client
+    /// that sends no ids would load it (<c>reco bench</c>: the server then keeps no ids for those events).
+    /// </summary>
+    public bool AssignEventIds { get; init; } = true;
+
+    /// <summary>An <see cref="HttpClient"/> for <paramref name="baseUrl"/> with its own pool, decompression, and the API key header when given.</summary>
     public static HttpClient CreateHttpClient(Uri baseUrl, string? apiKey = null)
     {
         var handler = new SocketsHttpHandler
@@ -58,12 +68,23 @@ public sealed partial class RecommenderClient : IDisposable
 
     // ---- events -------------------------------------------------------------------------------
 
-    public Task<EventsAccepted> PostEventAsync(InteractionEvent evt, CancellationToken ct = default) =>
-        SendAsync<EventsAccepted>(HttpMethod.Post, "api/v1/events", evt, ct);
+    /// <summary>Posts one event; the answer comes once it is durable. An event without an id gets one first (<see cref="AssignEventIds"/>).</summary>
+    public Task<EventsAccepted> PostEventAsync(InteractionEvent evt, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        return SendAsync<EventsAccepted>(HttpMethod.Post, "api/v1/events", AssignEventIds ? evt.WithEventId() : evt, ct);
+    }
 
-    /// <summary>Posts up to 10,000 events in one request; the answer comes once all are durable.</summary>
-    public Task<EventsAccepted> PostEventsAsync(IReadOnlyCollection<InteractionEvent> batch, CancellationToken ct = default) =>
-        SendAsync<EventsAccepted>(HttpMethod.Post, "api/v1/events", batch, ct);
+    /// <summary>
+    /// Posts up to 10,000 events in one request; the answer comes once all are durable. Events without an id
+    /// get one first (<see cref="AssignEventIds"/>); to retry a batch yourself, give it ids before the first
+    /// attempt (<see cref="InteractionEvent.WithEventIds"/>) so every attempt sends the same ones.
+    /// </summary>
+    public Task<EventsAccepted> PostEventsAsync(IReadOnlyCollection<InteractionEvent> batch, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return SendAsync<EventsAccepted>(HttpMethod.Post, "api/v1/events", AssignEventIds ? InteractionEvent.WithEventIds(batch) : batch, ct);
+    }
 
     // ---- users --------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ public static class ServiceCollectionExtensions
     /// Registers <see cref="RecommenderClient"/> as a typed client of <see cref="IHttpClientFactory"/> with the
     /// standard resilience handler (rate limit, total timeout, retries with back-off on transport errors, 408,
     /// 429 and 5xx, circuit breaker, attempt timeout) and <see cref="RecommendationsHubClient"/> as a singleton
-    /// (not yet connected: call its <c>StartAsync</c>).
+    /// (not yet connected: call its <c>ConnectAsync</c>).
     /// </summary>
     /// <remarks>
     /// The handler retries every method, POST included: safe because <see cref="RecommenderClient"/> gives each

@@ -88,6 +88,7 @@ public sealed partial class RecommenderClient : IDisposable
 
     // ---- users --------------------------------------------------------------------------------
 
+    /// <summary>The user's top <paramref name="k"/> (popular items for a user the service does not know yet), with reasons when <paramref name="explain"/>.</summary>
     public Task<Recommendations> GetRecommendationsAsync(
         string userId,
         int k = 10,
@@ -147,6 +148,7 @@ public sealed partial class RecommenderClient : IDisposable
 
     // ---- items --------------------------------------------------------------------------------
 
+    /// <summary>Creates or replaces the item's description (idempotent: a retry changes nothing more).</summary>
     public Task<Item> PutItemAsync(string itemId, ItemMetadata item, CancellationToken ct = default) =>
         SendAsync<Item>(HttpMethod.Put, $"api/v1/items/{Escape(itemId)}", item, ct);
 
@@ -158,6 +160,7 @@ public sealed partial class RecommenderClient : IDisposable
     public Task<Item?> GetItemAsync(string itemId, CancellationToken ct = default) =>
         SendOrNullOnNotFoundAsync<Item>($"api/v1/items/{Escape(itemId)}", ct);
 
+    /// <summary>One page of the catalogue, by popularity or by id.</summary>
     public Task<ItemPage> ListItemsAsync(
         string? category = null,
         ItemSort sort = ItemSort.Popular,
@@ -198,9 +201,11 @@ public sealed partial class RecommenderClient : IDisposable
         }
     }
 
+    /// <summary>The <paramref name="k"/> items most similar to <paramref name="itemId"/> under the current model.</summary>
     public Task<SimilarItems> GetSimilarAsync(string itemId, int k = 10, CancellationToken ct = default) =>
         SendAsync<SimilarItems>(HttpMethod.Get, $"api/v1/items/{Escape(itemId)}/similar?k={k.ToString(CultureInfo.InvariantCulture)}", null, ct);
 
+    /// <summary>The <paramref name="k"/> most popular items (decayed), optionally in one category.</summary>
     public Task<PopularItems> GetPopularAsync(int k = 10, string? category = null, CancellationToken ct = default)
     {
         var query = new QueryBuilder()
@@ -211,6 +216,7 @@ public sealed partial class RecommenderClient : IDisposable
 
     // ---- model and health ---------------------------------------------------------------------
 
+    /// <summary>The served model: version, training figures, what the self-tuning chose and why.</summary>
     public Task<ModelStatus> GetModelAsync(CancellationToken ct = default) =>
         SendAsync<ModelStatus>(HttpMethod.Get, "api/v1/model", null, ct);
 
@@ -222,6 +228,7 @@ public sealed partial class RecommenderClient : IDisposable
     public Task ReportEvaluationAsync(IReadOnlyDictionary<string, double> figures, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Post, "api/v1/model/evaluation", figures, ct);
 
+    /// <summary><c>GET /api/v1/health</c>: up, and which model serves.</summary>
     public Task<HealthStatus> GetHealthAsync(CancellationToken ct = default) =>
         SendAsync<HealthStatus>(HttpMethod.Get, "api/v1/health", null, ct);
 
@@ -239,6 +246,7 @@ public sealed partial class RecommenderClient : IDisposable
         }
     }
 
+    /// <summary>Disposes the <see cref="HttpClient"/> when this client created it (not a factory's).</summary>
     public void Dispose()
     {
         if (_ownsHttp)

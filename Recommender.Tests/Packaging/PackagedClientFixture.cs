@@ -27,7 +27,11 @@ public sealed class PackagedClientFixture : IAsyncLifetime
 
     public string Root => _root.Path;
     public string Feed => Path.Combine(Root, "feed");
-    public string Version { get; } = $"1.0.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{System.Environment.ProcessId}";
+    /// <summary>The version Package.props gives the packages (what the assemblies carry).</summary>
+    public static string VersionPrefix { get; } = System.Xml.Linq.XDocument.Load(Path.Combine(RepositoryRoot(), "Package.props"))
+        .Descendants("VersionPrefix").Single().Value;
+
+    public string Version { get; } = $"{VersionPrefix}-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{System.Environment.ProcessId}";
     public ApiServer Server { get; private set; } = null!;
     public string Url => Server.BaseAddress.ToString().TrimEnd('/');
     public string PackOutput { get; private set; } = "";

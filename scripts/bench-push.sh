@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 BASELINE=${BASELINE:?"set BASELINE to another checkout with a Release build of Recommender.Api"}
 ROUNDS=${ROUNDS:-2}; EVENTS=${EVENTS:-1000}; REST=${REST:-20}; PORT=${PORT:-5100}
 OUT=${OUT:-$(mktemp -d /tmp/reco-bench-push.XXXX)}; mkdir -p "$OUT"
-RECO=Recommender.Client/bin/Release/net10.0/reco.dll
+RECO=Recommender.Cli/bin/Release/net10.0/reco.dll
 server_pid=""
 stop_server() { [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true; server_pid=""; }
 trap stop_server EXIT INT TERM

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Recommender.Api.Events;
-using Recommender.Api.Health;
+using Recommender.Silo.Health;
 using Recommender.Api.Validation;
 using Recommender.Grains.Users;
 

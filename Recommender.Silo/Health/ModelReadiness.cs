@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Recommender.Grains.Model;
 
-namespace Recommender.Api.Health;
+namespace Recommender.Silo.Health;
 
 /// <summary>
 /// Whether the first model is published. Until it is, the service is ready — it serves, by

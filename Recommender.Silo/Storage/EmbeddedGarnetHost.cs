@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace Recommender.Silo.Storage;
 
@@ -12,7 +14,7 @@ namespace Recommender.Silo.Storage;
 /// (It used to start while services were being registered: a host built and never run still held
 /// a listening server and its data directory.)
 /// </summary>
-public sealed class EmbeddedGarnetHost(EmbeddedGarnet garnet, ILoggerFactory loggerFactory) : IHostedLifecycleService
+public sealed class EmbeddedGarnetHost(EmbeddedGarnet garnet, ILoggerFactory loggerFactory, IServiceProvider services) : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -25,9 +27,10 @@ public sealed class EmbeddedGarnetHost(EmbeddedGarnet garnet, ILoggerFactory log
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StoppedAsync(CancellationToken cancellationToken)
+    public async Task StoppedAsync(CancellationToken cancellationToken)
     {
+        // The service's own connection closes first: a clean stop then logs no "Redis connection lost".
+        if (services.GetService<IConnectionMultiplexer>() is { } redis) await redis.CloseAsync();
         garnet.Dispose();
-        return Task.CompletedTask;
     }
 }

@@ -4,7 +4,7 @@
 # Garnet in a fresh directory, loopback), its demo model trained, REST seconds of rest, then
 # `reco bench-push --events EVENTS` (this build's client for both). Builds alternate, ROUNDS times.
 #   BASELINE=/path/to/other/checkout scripts/bench-push.sh      # both need Release builds of Recommender.Api
-#   BASELINE=. THIS_ARGS=--Telemetry:Tracing=true scripts/bench-push.sh   # one build, with and without tracing
+#   BASELINE=$PWD THIS_ARGS=--Telemetry:Tracing=true scripts/bench-push.sh   # one build, with and without tracing (an absolute path)
 # BASELINE_ARGS / THIS_ARGS: extra server arguments for each side.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using Recommender.Api.Events;
-using Recommender.Api.Health;
+using Recommender.Silo.Health;
 using Recommender.Api.Validation;
 using Recommender.Grains.Users;
 

@@ -1,10 +1,12 @@
 using Recommender.Api.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
 builder.AddRecommenderBackend();
 builder.AddRecommenderApi();
 
 var app = builder.Build();
+app.MapDefaultEndpoints();
 app.MapRecommenderApi();
 app.Run();
 

@@ -43,7 +43,7 @@ public static class AppendProbe
         public Store(StorageOptions options)
         {
             options.DataDir = _dir;
-            _garnet = new EmbeddedGarnet(options);
+            _garnet = new EmbeddedGarnet(options).Start();
             _mux = ConnectionMultiplexer.Connect(_garnet.ConnectionString);
         }
 

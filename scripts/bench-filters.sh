@@ -8,7 +8,7 @@
 # `bucket7` by name (1 %), `bucket < 50 AND even` (25 %, two columns).
 #   scripts/bench-filters.sh                     # 100k items; 1 and 2 clients
 #   SIZE=1000000 CLIENTS="1" scripts/bench-filters.sh
-# Needs Release builds of Recommender.Api and Recommender.Client.
+# Needs Release builds of Recommender.Api and Recommender.Cli.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,8 +19,8 @@ WARMUP=${WARMUP:-10s}
 PORT=${PORT:-5110}
 OUT=${OUT:-$(mktemp -d /tmp/reco-bench-filters.XXXX)}; mkdir -p "$OUT"
 API=Recommender.Api/bin/Release/net10.0/Recommender.Api.dll
-RECO=Recommender.Client/bin/Release/net10.0/reco.dll
-[[ -f $API && -f $RECO ]] || { echo "build first: dotnet build Recommender.Api -c Release && dotnet build Recommender.Client -c Release" >&2; exit 1; }
+RECO=Recommender.Cli/bin/Release/net10.0/reco.dll
+[[ -f $API && -f $RECO ]] || { echo "build first: dotnet build Recommender.Api -c Release && dotnet build Recommender.Cli -c Release" >&2; exit 1; }
 
 server_pid=""
 data=$(mktemp -d /tmp/reco-bench-data.XXXX)

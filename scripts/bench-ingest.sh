@@ -10,7 +10,7 @@
 #   scripts/bench-ingest.sh "default:" "no-item-step:--Model:OnlineItemStep=false"
 # Each variant is "name:server arguments"; NAME=value arguments set the server's environment
 # (e.g. "pgo:DOTNET_TieredPGO=1"); arguments starting with @path/to/Recommender.Api.dll run
-# that build instead (e.g. an older commit's, as a baseline). Needs Release builds of Recommender.Api and Recommender.Client.
+# that build instead (e.g. an older commit's, as a baseline). Needs Release builds of Recommender.Api and Recommender.Cli.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,8 +21,8 @@ WARMUP=${WARMUP:-20s}
 PORT=${PORT:-5100}
 OUT=${OUT:-$(mktemp -d /tmp/reco-bench.XXXX)}; mkdir -p "$OUT"
 API=Recommender.Api/bin/Release/net10.0/Recommender.Api.dll
-RECO=Recommender.Client/bin/Release/net10.0/reco.dll
-[[ -f $API && -f $RECO ]] || { echo "build first: dotnet build Recommender.Api -c Release && dotnet build Recommender.Client -c Release" >&2; exit 1; }
+RECO=Recommender.Cli/bin/Release/net10.0/reco.dll
+[[ -f $API && -f $RECO ]] || { echo "build first: dotnet build Recommender.Api -c Release && dotnet build Recommender.Cli -c Release" >&2; exit 1; }
 
 variants=("$@")
 if [[ ${#variants[@]} -eq 0 ]]; then

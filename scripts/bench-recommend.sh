@@ -8,7 +8,7 @@
 #   SIZES="100000" CLIENTS="1 2" DURATION=20s scripts/bench-recommend.sh
 #   VARIANTS="off:--Recommender:Impressions:Record=false on:--Recommender:Impressions:Record=true"  # other server settings
 #                                                               # compared (the first is the baseline); scripts/bench-impressions.sh
-# Needs Release builds of Recommender.Api and Recommender.Client.
+# Needs Release builds of Recommender.Api and Recommender.Cli.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,8 +20,8 @@ WARMUP=${WARMUP:-5s}
 PORT=${PORT:-5100}
 OUT=${OUT:-$(mktemp -d /tmp/reco-bench-recs.XXXX)}; mkdir -p "$OUT"
 API=Recommender.Api/bin/Release/net10.0/Recommender.Api.dll
-RECO=Recommender.Client/bin/Release/net10.0/reco.dll
-[[ -f $API && -f $RECO ]] || { echo "build first: dotnet build Recommender.Api -c Release && dotnet build Recommender.Client -c Release" >&2; exit 1; }
+RECO=Recommender.Cli/bin/Release/net10.0/reco.dll
+[[ -f $API && -f $RECO ]] || { echo "build first: dotnet build Recommender.Api -c Release && dotnet build Recommender.Cli -c Release" >&2; exit 1; }
 read -r -a variants <<<"${VARIANTS:-float:--Model:QuantizedScan=false int8:--Model:QuantizedScan=true}"
 names=""; for v in "${variants[@]}"; do names+="${v%%:*} "; done
 

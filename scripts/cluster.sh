@@ -225,7 +225,7 @@ Try:
   curl -s -H 'X-Api-Key: $READ_KEY' '$API_URL/api/v1/users/alice/recommendations?k=5'
   curl -s -H 'X-Api-Key: $READ_KEY' $API_URL/metrics | head
   curl -s -H 'X-Api-Key: $ADMIN_KEY' -o /dev/null -w '%{http_code}\n' $API_URL/dashboard/
-  export RECO_URL=$API_URL RECO_API_KEY=$ADMIN_KEY   # then: dotnet run --project Recommender.Client -- watch alice
+  export RECO_URL=$API_URL RECO_API_KEY=$ADMIN_KEY   # then: dotnet run --project Recommender.Cli -- watch alice
 Ctrl+C stops the cluster (API, silos, Redis: seconds).
 EOF
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using Recommender.Api.Validation;
 
@@ -11,13 +12,11 @@ public static class EventEndpoints
         group.MapPost("/", PostEvents).WithName("RecordEvents")
             .WithSummary("Record one event or a batch of up to 10,000")
             .WithDescription("Answers once every event is in the durable log. A repeated eventId is acknowledged and not applied twice.")
-            .Accepts<EventRequest[]>("application/json")
-            .Produces<EventsAccepted>()
-            .ProducesValidationProblem();
+            .Accepts<EventRequest[]>("application/json");
         return routes;
     }
 
-    private static async Task<IResult> PostEvents(HttpRequest request, EventIngest ingest, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<EventsAccepted>, ValidationProblem, ProblemHttpResult>> PostEvents(HttpRequest request, EventIngest ingest, CancellationToken cancellationToken)
     {
         var (document, problem) = await JsonBody.ReadAsync(request, cancellationToken);
         if (problem is not null) return problem;

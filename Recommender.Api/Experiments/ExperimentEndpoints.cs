@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using Recommender.Api.Filters;
 using Recommender.Api.Validation;
@@ -21,28 +22,27 @@ public static class ExperimentEndpoints
         var group = routes.MapGroup("/api/v1/experiments").WithTags("Experiments").RequireAuthorization(Security.ApiPolicies.ByRoute);
         group.MapPost("/", Create).WithName("CreateExperiment").WithSummary("Create an experiment (and start it with \"start\": true)")
             .WithDescription("Variants are serving configurations: `strategy` (learned | popular), `popularShare` (0–1), `exploration` (0–1), `filter`, `applyRules`. Users are bucketed by a hash of experiment id and user id; `holdout` (0–0.5) keeps a share out. The decision uses a sequential test (mSPRT) valid under continuous monitoring.")
-            .Accepts<ExperimentBody>("application/json").Produces<ExperimentDefinition>(201).ProducesProblem(409).ProducesValidationProblem();
-        group.MapGet("/", List).WithName("ListExperiments").WithSummary("Every experiment, newest first").Produces<ExperimentDefinition[]>();
-        group.MapGet("/{id}", Get).WithName("GetExperiment").WithSummary("One experiment").Produces<ExperimentDefinition>().ProducesProblem(404).ProducesValidationProblem();
+            .Accepts<ExperimentBody>("application/json").Produces<ExperimentDefinition>(201).ProducesProblem(409);
+        group.MapGet("/", List).WithName("ListExperiments").WithSummary("Every experiment, newest first");
+        group.MapGet("/{id}", Get).WithName("GetExperiment").WithSummary("One experiment").ProducesProblem(404);
         group.MapGet("/{id}/results", Results).WithName("GetExperimentResults").WithSummary("Per variant: users, impressions, attributed events, rates with always-valid intervals; comparisons with the control; the decision; the series over time")
-            .Produces<ExperimentResults>().ProducesProblem(404).ProducesValidationProblem();
-        group.MapPost("/{id}/start", Start).WithName("StartExperiment").WithSummary("Start a draft experiment (409 while another runs)").Produces<ExperimentDefinition>().ProducesProblem(404).ProducesProblem(409);
-        group.MapPost("/{id}/stop", Stop).WithName("StopExperiment").WithSummary("Stop a running experiment (everyone is served the default again)").Produces<ExperimentDefinition>().ProducesProblem(404).ProducesProblem(409);
+            .ProducesProblem(404);
+        group.MapPost("/{id}/start", Start).WithName("StartExperiment").WithSummary("Start a draft experiment (409 while another runs)").ProducesProblem(404).ProducesProblem(409);
+        group.MapPost("/{id}/stop", Stop).WithName("StopExperiment").WithSummary("Stop a running experiment (everyone is served the default again)").ProducesProblem(404).ProducesProblem(409);
         group.MapPost("/{id}/winner", Winner).WithName("DeclareExperimentWinner").WithSummary("Declare a variant the winner: the experiment stops and the variant's configuration becomes everyone's default")
-            .Accepts<WinnerBody>("application/json").Produces<ExperimentDefinition>().ProducesProblem(404).ProducesProblem(409).ProducesValidationProblem();
-        group.MapDelete("/{id}", Delete).WithName("DeleteExperiment").WithSummary("Delete a stopped or draft experiment and its results").Produces(204).ProducesProblem(404).ProducesProblem(409);
+            .Accepts<WinnerBody>("application/json").ProducesProblem(404).ProducesProblem(409);
+        group.MapDelete("/{id}", Delete).WithName("DeleteExperiment").WithSummary("Delete a stopped or draft experiment and its results").ProducesProblem(404).ProducesProblem(409);
 
         routes.MapGet("/api/v1/serving", Serving).WithName("GetServing").WithTags("Experiments").RequireAuthorization(Security.ApiPolicies.ByRoute)
-            .WithSummary("The serving configuration users outside an experiment get (a declared winner's)").Produces<ServingConfig>();
+            .WithSummary("The serving configuration users outside an experiment get (a declared winner's)");
         routes.MapGet("/api/v1/metrics/online", Online).WithName("GetOnlineMetrics").WithTags("Experiments").RequireAuthorization(Security.ApiPolicies.ByRoute)
-            .WithSummary("Online metrics over a sliding window (window=5m, 1h, 24h; at most Recommender:Impressions:MetricsRetention), per strategy, model version and variant")
-            .Produces<OnlineMetrics>().ProducesValidationProblem();
+            .WithSummary("Online metrics over a sliding window (window=5m, 1h, 24h; at most Recommender:Impressions:MetricsRetention), per strategy, model version and variant");
         return routes;
     }
 
     private static IExperimentsGrain Experiments(IGrainFactory grains) => grains.GetGrain<IExperimentsGrain>(ExperimentsGrain.Key);
 
-    private static async Task<IResult> Create(HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Results<Created<ExperimentDefinition>, ValidationProblem, ProblemHttpResult>> Create(HttpRequest request, IGrainFactory grains, CancellationToken ct)
     {
         var (document, problem) = await JsonBody.ReadAsync(request, ct);
         if (problem is not null) return problem;
@@ -50,30 +50,39 @@ public static class ExperimentEndpoints
         var errors = new ValidationErrors();
         var experiment = ExperimentParser.Parse(document!.RootElement, errors, out var start);
         if (errors.Any) return errors.ToResult();
-        return Answer(await Experiments(grains).Create(experiment!, start), created: true);
+        var outcome = await Experiments(grains).Create(experiment!, start);
+        return outcome.Status is 200 or 201
+            ? TypedResults.Created($"/api/v1/experiments/{outcome.Experiment!.Id}", outcome.Experiment)
+            : Refused(outcome);
     }
 
-    private static async Task<IResult> List(IGrainFactory grains) => TypedResults.Ok(await Experiments(grains).List());
+    private static async Task<Ok<ExperimentDefinition[]>> List(IGrainFactory grains) => TypedResults.Ok(await Experiments(grains).List());
 
-    private static async Task<IResult> Get(string id, IGrainFactory grains)
+    private static async Task<Results<Ok<ExperimentDefinition>, ValidationProblem, ProblemHttpResult>> Get(string id, IGrainFactory grains)
     {
         if (Invalid(id) is { } invalid) return invalid;
         return await Experiments(grains).Get(id) is { } experiment ? TypedResults.Ok(experiment) : Unknown(id);
     }
 
-    private static async Task<IResult> Results(string id, IGrainFactory grains)
+    private static async Task<Results<Ok<ExperimentResults>, ValidationProblem, ProblemHttpResult>> Results(string id, IGrainFactory grains)
     {
         if (Invalid(id) is { } invalid) return invalid;
         return await Experiments(grains).Results(id) is { } results ? TypedResults.Ok(results) : Unknown(id);
     }
 
-    private static async Task<IResult> Start(string id, IGrainFactory grains) =>
-        Invalid(id) ?? Answer(await Experiments(grains).Start(id));
+    private static async Task<Results<Ok<ExperimentDefinition>, ValidationProblem, ProblemHttpResult>> Start(string id, IGrainFactory grains)
+    {
+        if (Invalid(id) is { } invalid) return invalid;
+        return Answer(await Experiments(grains).Start(id));
+    }
 
-    private static async Task<IResult> Stop(string id, IGrainFactory grains) =>
-        Invalid(id) ?? Answer(await Experiments(grains).Stop(id));
+    private static async Task<Results<Ok<ExperimentDefinition>, ValidationProblem, ProblemHttpResult>> Stop(string id, IGrainFactory grains)
+    {
+        if (Invalid(id) is { } invalid) return invalid;
+        return Answer(await Experiments(grains).Stop(id));
+    }
 
-    private static async Task<IResult> Winner(string id, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Results<Ok<ExperimentDefinition>, ValidationProblem, ProblemHttpResult>> Winner(string id, HttpRequest request, IGrainFactory grains, CancellationToken ct)
     {
         if (Invalid(id) is { } invalid) return invalid;
         var (document, problem) = await JsonBody.ReadAsync(request, ct);
@@ -89,16 +98,16 @@ public static class ExperimentEndpoints
         return Answer(outcome);
     }
 
-    private static async Task<IResult> Delete(string id, IGrainFactory grains)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(string id, IGrainFactory grains)
     {
         if (Invalid(id) is { } invalid) return invalid;
         var outcome = await Experiments(grains).Delete(id);
-        return outcome.Status == 204 ? TypedResults.NoContent() : Answer(outcome);
+        return outcome.Status == 204 ? TypedResults.NoContent() : Refused(outcome);
     }
 
-    private static async Task<IResult> Serving(IGrainFactory grains) => TypedResults.Ok(await Experiments(grains).Default());
+    private static async Task<Ok<ServingConfig>> Serving(IGrainFactory grains) => TypedResults.Ok(await Experiments(grains).Default());
 
-    private static async Task<IResult> Online(string? window, IGrainFactory grains, Microsoft.Extensions.Options.IOptions<ImpressionOptions> options)
+    private static async Task<Results<Ok<OnlineMetrics>, ValidationProblem>> Online(string? window, IGrainFactory grains, Microsoft.Extensions.Options.IOptions<ImpressionOptions> options)
     {
         var errors = new ValidationErrors();
         var span = TimeSpan.FromHours(1);
@@ -119,7 +128,7 @@ public static class ExperimentEndpoints
         return span >= TimeSpan.FromMinutes(1);
     }
 
-    private static IResult? Invalid(string id)
+    private static ValidationProblem? Invalid(string id)
     {
         if (FilterNames.IsValid(id)) return null;
         var errors = new ValidationErrors();
@@ -127,15 +136,15 @@ public static class ExperimentEndpoints
         return errors.ToResult();
     }
 
-    private static IResult Answer(ExperimentOutcome outcome, bool created = false) => outcome.Status switch
-    {
-        200 or 201 when created => TypedResults.Created($"/api/v1/experiments/{outcome.Experiment!.Id}", outcome.Experiment),
-        200 or 201 => TypedResults.Ok(outcome.Experiment),
-        404 => TypedResults.Problem(statusCode: 404, title: "Unknown experiment.", detail: outcome.Error),
-        _ => TypedResults.Problem(statusCode: outcome.Status, title: "Not possible in the experiment's state.", detail: outcome.Error),
-    };
+    /// <summary>The experiment as changed, or why it could not be.</summary>
+    private static Results<Ok<ExperimentDefinition>, ValidationProblem, ProblemHttpResult> Answer(ExperimentOutcome outcome) =>
+        outcome.Status is 200 or 201 ? TypedResults.Ok(outcome.Experiment!) : Refused(outcome);
 
-    private static IResult Unknown(string id) =>
+    private static ProblemHttpResult Refused(ExperimentOutcome outcome) => outcome.Status == 404
+        ? TypedResults.Problem(statusCode: 404, title: "Unknown experiment.", detail: outcome.Error)
+        : TypedResults.Problem(statusCode: outcome.Status, title: "Not possible in the experiment's state.", detail: outcome.Error);
+
+    private static ProblemHttpResult Unknown(string id) =>
         TypedResults.Problem(statusCode: 404, title: "Unknown experiment.", detail: $"No experiment has id '{id}'.");
 }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using Recommender.Api.Validation;
 using Recommender.Grains.Catalog;
@@ -22,7 +23,7 @@ public static class FilterEndpoints
     {
         var filters = Stored.Map(routes, "/api/v1/filters", "Filters", "Every stored filter");
         filters.MapGet("/{name}/items", Items).WithName("GetFilterItems").WithSummary("How many items the stored filter keeps now, and the first of them by popularity")
-            .Produces<FilterMatches>().ProducesProblem(404).ProducesValidationProblem();
+            .ProducesProblem(404);
         return routes;
     }
 
@@ -39,7 +40,7 @@ public static class FilterEndpoints
         return Task.FromResult(errors.Any ? null : new FilterDefinition { Name = name, Expression = expression!, Description = description, UpdatedAt = DateTimeOffset.UtcNow });
     }
 
-    private static async Task<IResult> Items(string name, IGrainFactory grains, HttpRequest request, string? limit)
+    private static async Task<Results<Ok<FilterMatches>, ValidationProblem, ProblemHttpResult>> Items(string name, IGrainFactory grains, HttpRequest request, string? limit)
     {
         var errors = new ValidationErrors();
         if (!FilterNames.IsValid(name)) errors.Add("name", FilterNames.Rule);

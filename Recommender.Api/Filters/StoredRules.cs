@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using Recommender.Api.Validation;
 using Recommender.Grains.Rules;
@@ -27,27 +28,27 @@ internal sealed class StoredRules<TDefinition, TBody, TResponse>(
         var group = routes.MapGroup(path).WithTags(tag).RequireAuthorization(Security.ApiPolicies.ByRoute);
         // Operation ids: ListFilters, GetFilter, PutFilter, DeleteFilter (and the same for the other kinds).
         var name = char.ToUpperInvariant(kind[0]) + kind[1..];
-        group.MapGet("/", List).WithName($"List{name}s").WithSummary(listSummary).Produces<TResponse[]>();
-        group.MapGet("/{name}", Get).WithName($"Get{name}").WithSummary($"One {kind}").Produces<TResponse>().ProducesProblem(404).ProducesValidationProblem();
+        group.MapGet("/", List).WithName($"List{name}s").WithSummary(listSummary);
+        group.MapGet("/{name}", Get).WithName($"Get{name}").WithSummary($"One {kind}").ProducesProblem(404);
         group.MapPut("/{name}", Put).WithName($"Put{name}").WithSummary($"Store a {kind} under a name (replaces one of that name)")
-            .Accepts<TBody>("application/json").Produces<TResponse>().ProducesValidationProblem();
-        group.MapDelete("/{name}", Delete).WithName($"Delete{name}").WithSummary($"Remove a {kind}").Produces(204).ProducesProblem(404).ProducesValidationProblem();
+            .Accepts<TBody>("application/json");
+        group.MapDelete("/{name}", Delete).WithName($"Delete{name}").WithSummary($"Remove a {kind}").ProducesProblem(404);
         return group;
     }
 
     private static IRulesGrain Rules(IGrainFactory grains) => grains.GetGrain<IRulesGrain>(RulesGrain.Key);
 
-    private async Task<IResult> List(IGrainFactory grains) =>
+    private async Task<Ok<TResponse[]>> List(IGrainFactory grains) =>
         TypedResults.Ok((await all(Rules(grains))).Select(respond).ToArray());
 
-    private async Task<IResult> Get(string name, IGrainFactory grains)
+    private async Task<Results<Ok<TResponse>, ValidationProblem, ProblemHttpResult>> Get(string name, IGrainFactory grains)
     {
         if (InvalidName(name) is { } invalid) return invalid;
         var rule = (await all(Rules(grains))).FirstOrDefault(r => nameOf(r) == name);
         return rule is null ? Unknown(name) : TypedResults.Ok(respond(rule));
     }
 
-    private async Task<IResult> Put(string name, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private async Task<Results<Ok<TResponse>, ValidationProblem, ProblemHttpResult>> Put(string name, HttpRequest request, IGrainFactory grains, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         if (!FilterNames.IsValid(name)) errors.Add("name", FilterNames.Rule);
@@ -62,13 +63,13 @@ internal sealed class StoredRules<TDefinition, TBody, TResponse>(
         return TypedResults.Ok(respond(definition));
     }
 
-    private async Task<IResult> Delete(string name, IGrainFactory grains)
+    private async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(string name, IGrainFactory grains)
     {
         if (InvalidName(name) is { } invalid) return invalid;
         return await delete(Rules(grains), name) ? TypedResults.NoContent() : Unknown(name);
     }
 
-    private static IResult? InvalidName(string name)
+    private static ValidationProblem? InvalidName(string name)
     {
         if (FilterNames.IsValid(name)) return null;
         var errors = new ValidationErrors();
@@ -76,6 +77,6 @@ internal sealed class StoredRules<TDefinition, TBody, TResponse>(
         return errors.ToResult();
     }
 
-    public IResult Unknown(string name) =>
+    public ProblemHttpResult Unknown(string name) =>
         TypedResults.Problem(statusCode: 404, title: $"Unknown {kind}.", detail: $"No {kind} is stored under '{name}'.");
 }

@@ -1,13 +1,10 @@
 using Recommender.Api.Experiments;
 using Recommender.Api.Filters;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
 using Orleans.Dashboard;
 using Recommender.Api.Dashboard;
 using Recommender.Api.Boosts;
 using Recommender.Api.Events;
-using Recommender.Api.Health;
 using Recommender.Api.Items;
 using Recommender.Api.Live;
 using Recommender.Api.Model;
@@ -17,7 +14,7 @@ using Recommender.Api.Seed;
 using Recommender.Api.Promotions;
 using Recommender.Api.Security;
 using Recommender.Api.Users;
-using Recommender.Silo.Hosting;
+using Recommender.Silo.Health;
 
 namespace Recommender.Api.Hosting;
 
@@ -31,24 +28,16 @@ public static class ApiExtensions
     public static WebApplicationBuilder AddRecommenderApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddProblemDetails();
+        // Problem details, JSON options, telemetry and the health endpoints: AddServiceDefaults (Program.cs).
         services.AddExceptionHandler<StoreUnavailableHandler>();
-        services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
-            o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
-        });
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBytes);
         builder.AddRequestLimits();
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxRequestBytes);
         services.AddRecommenderOpenApi();
         services.AddOutputCache(o => o.AddPolicy(OpenApiCache.PolicyName, new OpenApiCache()));
-        services.AddRecommenderHealth();
-        services.AddSingleton<StoreProbe>();
+        builder.AddRecommenderHealth();
         services.AddSingleton<EventIngest>();
         services.AddRecommenderLive();
-        builder.AddRecommenderTelemetry();
         builder.AddRecommenderSecurity();
         return builder;
     }
@@ -72,10 +61,8 @@ public static class ApiExtensions
         app.MapExperimentsApi();
         app.MapSeedApi();
         app.MapModelApi();
-        app.MapHealthApi();
         app.MapSessionApi();
         app.MapLiveHub();
-        app.MapRecommenderMetrics();
         app.MapOrleansDashboard(routePrefix: DashboardPrefix);
         app.Lifetime.ApplicationStarted.Register(() =>
         {

@@ -39,6 +39,7 @@ public static class BackendExtensions
             // Cluster:Messaging:ResponseTimeout etc. (Orleans' names); unset: Orleans' defaults (30 s).
             client.Services.AddOptions<ClientMessagingOptions>().Bind(builder.Configuration.GetSection(ClusterSettings.MessagingSection));
             client.AddDashboard();
+            client.AddActivityPropagation();
         });
         builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>
             RedisConnection.Connect(connectionString, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Recommender.Redis")));

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Recommender.Api.OpenApi;
 using System.Text.Json;
 using Recommender.Api.Filters;
@@ -18,31 +19,26 @@ public static class ItemEndpoints
     {
         var items = routes.MapGroup("/api/v1/items").WithTags("Items").RequireAuthorization(Security.ApiPolicies.ByRoute);
         items.MapPut("/{itemId}", Put).WithName("PutItem").WithSummary("Create or describe an item")
-            .Accepts<ItemBody>("application/json").Produces<ItemResponse>().ProducesValidationProblem();
+            .Accepts<ItemBody>("application/json");
         items.MapPost("/", PostMany).WithName("UpsertItems").WithSummary("Create or describe up to 10,000 items")
-            .Accepts<ItemBatchEntry[]>("application/json").Produces<ItemsUpserted>().ProducesValidationProblem();
+            .Accepts<ItemBatchEntry[]>("application/json");
         items.MapPatch("/{itemId}", Patch).WithName("PatchItem").WithSummary("Update an item by a JSON Merge Patch (RFC 7396): title, categories, properties, hidden, availableFrom, expiresAt")
-            .Accepts<ItemPatchBody>("application/merge-patch+json", "application/json").Produces<ItemResponse>().ProducesProblem(404).ProducesValidationProblem();
+            .Accepts<ItemPatchBody>("application/merge-patch+json", "application/json").ProducesProblem(404);
         items.MapDelete("/{itemId}", Delete).WithName("DeleteItem").WithSummary("Delete an item: gone from every ranking, list and the next training (its events stay in users' logs)")
-            .Produces(204).ProducesProblem(404).ProducesValidationProblem();
+            .ProducesProblem(404);
         items.MapGet("/{itemId}", Get).WithName("GetItem").WithSummary("One item with its counters and popularity")
-            .Produces<ItemResponse>().ProducesProblem(404).ProducesValidationProblem();
-        items.MapGet("/", List).WithName("ListItems").WithFilterParameters().WithSummary("Items, optionally of one category, sorted by popularity or id")
-            .Produces<ItemListResponse>().ProducesValidationProblem();
-        items.MapGet("/{itemId}/similar", Similar).WithName("GetSimilarItems").WithFilterParameters().WithSummary("Items similar to this one")
-            .Produces<SimilarResponse>().ProducesValidationProblem();
-        items.MapGet("/latest", Latest).WithName("GetLatestItems").WithFilterParameters().WithSummary("The newest servable items (by createdAt), with the same filters as recommendations")
-            .Produces<PopularResponse>().ProducesValidationProblem();
-        routes.MapGet("/api/v1/popular", Popular).WithName("GetPopular").WithFilterParameters().WithTags("Items").WithSummary("The most popular items (decayed popularity)")
-            .Produces<PopularResponse>().ProducesValidationProblem();
-        routes.MapGet("/api/v1/categories", Categories).WithName("ListCategories").WithTags("Items").WithSummary("Every category, most used first")
-            .Produces<string[]>();
+            .ProducesProblem(404);
+        items.MapGet("/", List).WithName("ListItems").WithFilterParameters().WithSummary("Items, optionally of one category, sorted by popularity or id");
+        items.MapGet("/{itemId}/similar", Similar).WithName("GetSimilarItems").WithFilterParameters().WithSummary("Items similar to this one");
+        items.MapGet("/latest", Latest).WithName("GetLatestItems").WithFilterParameters().WithSummary("The newest servable items (by createdAt), with the same filters as recommendations");
+        routes.MapGet("/api/v1/popular", Popular).WithName("GetPopular").WithFilterParameters().WithTags("Items").WithSummary("The most popular items (decayed popularity)");
+        routes.MapGet("/api/v1/categories", Categories).WithName("ListCategories").WithTags("Items").WithSummary("Every category, most used first");
         return routes;
     }
 
     private static ICatalogGrain Catalog(IGrainFactory grains) => grains.GetGrain<ICatalogGrain>(CatalogGrain.Key);
 
-    private static async Task<IResult> Put(string itemId, HttpRequest request, IGrainFactory grains, IOptions<RecommenderOptions> options, CancellationToken ct)
+    private static async Task<Results<Ok<ItemResponse>, ValidationProblem, ProblemHttpResult>> Put(string itemId, HttpRequest request, IGrainFactory grains, IOptions<RecommenderOptions> options, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         errors.Id("itemId", itemId);
@@ -55,7 +51,7 @@ public static class ItemEndpoints
         return TypedResults.Ok(ItemResponse.From(record, options.Value));
     }
 
-    private static async Task<IResult> PostMany(HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Results<Ok<ItemsUpserted>, ValidationProblem, ProblemHttpResult>> PostMany(HttpRequest request, IGrainFactory grains, CancellationToken ct)
     {
         var (document, problem) = await JsonBody.ReadAsync(request, ct);
         if (problem is not null) return problem;
@@ -72,7 +68,7 @@ public static class ItemEndpoints
         return TypedResults.Ok(new ItemsUpserted(count));
     }
 
-    private static async Task<IResult> Get(string itemId, IGrainFactory grains, IOptions<RecommenderOptions> options)
+    private static async Task<Results<Ok<ItemResponse>, ValidationProblem, ProblemHttpResult>> Get(string itemId, IGrainFactory grains, IOptions<RecommenderOptions> options)
     {
         var errors = new ValidationErrors();
         if (!errors.Id("itemId", itemId)) return errors.ToResult();
@@ -80,7 +76,7 @@ public static class ItemEndpoints
         return record is null || record.Deleted ? Unknown(itemId, record) : TypedResults.Ok(ItemResponse.From(record, options.Value));
     }
 
-    private static async Task<IResult> Patch(string itemId, HttpRequest request, IGrainFactory grains, IOptions<RecommenderOptions> options, CancellationToken ct)
+    private static async Task<Results<Ok<ItemResponse>, ValidationProblem, ProblemHttpResult>> Patch(string itemId, HttpRequest request, IGrainFactory grains, IOptions<RecommenderOptions> options, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         errors.Id("itemId", itemId);
@@ -99,7 +95,7 @@ public static class ItemEndpoints
         return TypedResults.Ok(ItemResponse.From(result.Record, options.Value));
     }
 
-    private static async Task<IResult> Delete(string itemId, IGrainFactory grains)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(string itemId, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
         if (!errors.Id("itemId", itemId)) return errors.ToResult();
@@ -107,11 +103,11 @@ public static class ItemEndpoints
         return await item.Delete() ? TypedResults.NoContent() : Unknown(itemId, await item.Get());
     }
 
-    private static IResult Unknown(string itemId, ItemRecord? record) => record is { Deleted: true }
+    private static ProblemHttpResult Unknown(string itemId, ItemRecord? record) => record is { Deleted: true }
         ? TypedResults.Problem(statusCode: 404, title: "Deleted item.", detail: $"Item '{itemId}' was deleted; a PUT describes it again.")
         : TypedResults.Problem(statusCode: 404, title: "Unknown item.", detail: $"No item '{itemId}' was described or interacted with.");
 
-    private static async Task<IResult> List(IGrainFactory grains, IOptions<RecommenderOptions> options, HttpRequest request, string? category, string? sort, string? limit, string? offset)
+    private static async Task<Results<Ok<ItemListResponse>, ValidationProblem>> List(IGrainFactory grains, IOptions<RecommenderOptions> options, HttpRequest request, string? category, string? sort, string? limit, string? offset)
     {
         var errors = new ValidationErrors();
         var order = ItemSort.Popular;
@@ -125,7 +121,7 @@ public static class ItemEndpoints
         return TypedResults.Ok(new ItemListResponse(page.Total, [.. page.Items.Select(r => ItemResponse.From(r, options.Value))]));
     }
 
-    private static async Task<IResult> Similar(string itemId, IGrainFactory grains, HttpRequest request, string? k, string? category)
+    private static async Task<Results<Ok<SimilarResponse>, ValidationProblem>> Similar(string itemId, IGrainFactory grains, HttpRequest request, string? k, string? category)
     {
         var errors = new ValidationErrors();
         errors.Id("itemId", itemId);
@@ -135,7 +131,7 @@ public static class ItemEndpoints
         return TypedResults.Ok(new SimilarResponse(itemId, await Catalog(grains).Similar(itemId, rules.ApplyTo(Query(size, category)))));
     }
 
-    private static async Task<IResult> Popular(IGrainFactory grains, HttpRequest request, string? k, string? category)
+    private static async Task<Results<Ok<PopularResponse>, ValidationProblem>> Popular(IGrainFactory grains, HttpRequest request, string? k, string? category)
     {
         var errors = new ValidationErrors();
         var size = QueryValues.Int(k, "k", 10, 1, 1000, errors);
@@ -144,7 +140,7 @@ public static class ItemEndpoints
         return TypedResults.Ok(new PopularResponse(await Catalog(grains).Popular(rules.ApplyTo(Query(size, category)))));
     }
 
-    private static async Task<IResult> Latest(IGrainFactory grains, HttpRequest request, string? k, string? category)
+    private static async Task<Results<Ok<PopularResponse>, ValidationProblem>> Latest(IGrainFactory grains, HttpRequest request, string? k, string? category)
     {
         var errors = new ValidationErrors();
         var size = QueryValues.Int(k, "k", 10, 1, 1000, errors);
@@ -156,7 +152,7 @@ public static class ItemEndpoints
     private static RecommendQuery Query(int k, string? category) =>
         new() { K = k, Category = string.IsNullOrWhiteSpace(category) ? null : category };
 
-    private static async Task<IResult> Categories(IGrainFactory grains) => TypedResults.Ok(await Catalog(grains).Categories());
+    private static async Task<Ok<string[]>> Categories(IGrainFactory grains) => TypedResults.Ok(await Catalog(grains).Categories());
 }
 
 /// <summary>The documented sort names, case-insensitive, and nothing else.</summary>

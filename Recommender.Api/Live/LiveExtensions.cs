@@ -1,5 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using Recommender.ServiceDefaults.Json;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Recommender.Api.Live;
@@ -9,11 +8,7 @@ public static class LiveExtensions
     public static IServiceCollection AddRecommenderLive(this IServiceCollection services)
     {
         services.AddSingleton<HubErrorLogFilter>();
-        services.AddSignalR(o => o.AddFilter<HubErrorLogFilter>()).AddJsonProtocol(o =>
-        {
-            o.PayloadSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-            o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
-        });
+        services.AddSignalR(o => o.AddFilter<HubErrorLogFilter>()).AddJsonProtocol(o => JsonDefaults.Apply(o.PayloadSerializerOptions));
         services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section)
             .Validate(o => o.RenewPeriod > TimeSpan.Zero, "Live:RenewPeriod must be positive.")
             .Validate(o => o.MaxWatchesPerConnection > 0, "Live:MaxWatchesPerConnection must be positive.")

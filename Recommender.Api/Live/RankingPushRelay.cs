@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -181,6 +182,9 @@ public sealed class RankingPushRelay(IGrainFactory grains, IHubContext<Recommend
     {
         // Pushes may overtake each other in flight; an older ranking never replaces a newer one.
         if (_watches.TryGetValue(WatchKey(change.UserId, change.Rules), out var watch) && !watch.Advance(change.Sequence)) return;
+        // A child of the user grain's call to this observer: the event's trace ends with its push.
+        using var activity = RecommenderTracing.Source.StartActivity(RecommenderTracing.PushSpan, ActivityKind.Producer);
+        activity?.SetTag("recommender.sequence", change.Sequence);
         await hub.Clients.Group(Group(change.UserId, change.Rules)).SendAsync("rankingChanged", RankingChangedMessage.From(change));
         if (change.ReceivedAt is { } received) RecommenderMetrics.Pushed((DateTimeOffset.UtcNow - received).TotalMilliseconds);
     }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using Recommender.Grains.Model;
 
@@ -11,13 +12,11 @@ public static class ModelEndpoints
     {
         var group = routes.MapGroup("/api/v1/model").WithTags("Model").RequireAuthorization(Security.ApiPolicies.ByRoute);
         group.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok(await Model(grains).GetStatus())).WithName("GetModel")
-            .WithSummary("The current model: version, training time, events since, online hit-rate, last evaluation")
-            .Produces<ModelStatus>();
+            .WithSummary("The current model: version, training time, events since, online hit-rate, last evaluation");
         group.MapPost("/retrain", Retrain).WithName("RetrainModel")
-            .WithSummary("Retrain from the whole event log; ?wait=true answers when the new version is published")
-            .Produces<ModelStatus>(StatusCodes.Status202Accepted).Produces<ModelStatus>();
+            .WithSummary("Retrain from the whole event log; ?wait=true answers when the new version is published");
         group.MapPost("/evaluation", ReportEvaluation).WithName("ReportEvaluation").WithSummary("Record the figures of an evaluation run (used by reco evaluate)")
-            .Accepts<Dictionary<string, double>>("application/json").Produces(204).ProducesValidationProblem();
+            .Accepts<Dictionary<string, double>>("application/json");
         return routes;
     }
 
@@ -31,7 +30,7 @@ public static class ModelEndpoints
     /// binding took <c>"NaN"</c> and <c>"Infinity"</c> (named literals are allowed for output), after
     /// which <c>GET /api/v1/model</c> showed <c>"ndcg":"NaN"</c>.
     /// </summary>
-    private static async Task<IResult> ReportEvaluation(HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ReportEvaluation(HttpRequest request, IGrainFactory grains, CancellationToken ct)
     {
         var (document, problem) = await JsonBody.ReadAsync(request, ct);
         if (problem is not null) return problem;
@@ -60,7 +59,7 @@ public static class ModelEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> Retrain(IGrainFactory grains, string? wait)
+    private static async Task<Results<Ok<ModelStatus>, Accepted<ModelStatus>, ValidationProblem>> Retrain(IGrainFactory grains, string? wait)
     {
         var errors = new ValidationErrors();
         var untilPublished = QueryValues.Bool(wait, "wait", false, errors);

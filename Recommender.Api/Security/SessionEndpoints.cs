@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Recommender.Api.Validation;
 
 namespace Recommender.Api.Security;
@@ -35,17 +36,17 @@ public static class SessionEndpoints
             .WithDescription("JSON `{ \"key\": \"...\" }` or a form with `key` (and optionally `returnUrl`, a local path to redirect to). " +
                              "204 and the cookie; 401 for a wrong key; 429 past the sign-in attempts allowed per address.")
             .Accepts<SignInRequest>("application/json", "application/x-www-form-urlencoded")
-            .Produces(204).Produces(302).ProducesProblem(401).ProducesProblem(403).ProducesProblem(415).ProducesProblem(429).ProducesValidationProblem();
+            .Produces(302).ProducesProblem(401).ProducesProblem(403).ProducesProblem(415).ProducesProblem(429);
         group.MapGet("/", WhoAmI).WithName("GetSession")
             .WithSummary("Who is calling: the key's name, its scopes, and with a session its CSRF token")
-            .Produces<SessionInfo>().ProducesProblem(401);
+            .ProducesProblem(401);
         group.MapDelete("/", SignOut).WithName("SignOut")
             .WithSummary("Sign out: ends the session and deletes the cookie (needs the CSRF token when signed in)")
-            .Produces(204).ProducesProblem(403);
+            .ProducesProblem(403);
         return routes;
     }
 
-    private static async Task<IResult> SignIn(HttpContext http, SessionTickets sessions, SecuritySettings settings, ILoggerFactory logs, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, RedirectHttpResult, ValidationProblem, ProblemHttpResult>> SignIn(HttpContext http, SessionTickets sessions, SecuritySettings settings, ILoggerFactory logs, CancellationToken cancellationToken)
     {
         var log = logs.CreateLogger("Recommender.Security");
         var remote = http.Connection.RemoteIpAddress;
@@ -109,7 +110,7 @@ public static class SessionEndpoints
         return LocalPath(returnUrl) is { } back ? TypedResults.Redirect(back) : TypedResults.NoContent();
     }
 
-    private static IResult WhoAmI(HttpContext http, SecuritySettings settings)
+    private static Results<Ok<SessionInfo>, ChallengeHttpResult> WhoAmI(HttpContext http, SecuritySettings settings)
     {
         // The answer holds the CSRF token: never cached, never shared.
         http.Response.Headers.CacheControl = "no-store";
@@ -124,7 +125,7 @@ public static class SessionEndpoints
         return TypedResults.Ok(new SessionInfo(false, false, null, ApiScopes.All, null, null, null));
     }
 
-    private static IResult SignOut(HttpContext http, SessionTickets sessions, ILoggerFactory logs)
+    private static NoContent SignOut(HttpContext http, SessionTickets sessions, ILoggerFactory logs)
     {
         if (http.SignedInSession() is { } session)
         {

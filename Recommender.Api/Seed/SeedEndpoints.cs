@@ -1,6 +1,7 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using Recommender.Api.Events;
-using Recommender.Api.Health;
+using Recommender.Silo.Health;
 using Recommender.Api.Validation;
 using Recommender.Grains.Users;
 
@@ -16,9 +17,9 @@ public static class SeedEndpoints
     {
         var group = routes.MapGroup("/api/v1").WithTags("Seed-compatible").RequireAuthorization(Security.ApiPolicies.ByRoute);
         group.MapPost("/event", PostEvent).WithName("SeedRecordEvent").WithSummary("Seed call: record one event {user_id, item_id, event_type, value}")
-            .Accepts<SeedEvent>("application/json").Produces<SeedStatus>().ProducesValidationProblem();
+            .Accepts<SeedEvent>("application/json");
         group.MapPost("/recommend", Recommend).WithName("SeedRecommend").WithSummary("Seed call: {user_id, num_recommendations}")
-            .Accepts<SeedRecommendRequest>("application/json").Produces<SeedRecommendations>().ProducesValidationProblem();
+            .Accepts<SeedRecommendRequest>("application/json");
         group.MapGet("/health", HealthCheck).WithName("SeedHealth").WithSummary("Seed call: liveness, and whether the first model is published (\"model\": \"pending\" or \"v3\")");
         return routes;
     }
@@ -28,7 +29,7 @@ public static class SeedEndpoints
     /// <c>healthy</c> whatever served; the model field says whether popularity still does. A
     /// cluster that does not answer leaves the model <c>"unknown"</c> — this is a liveness call.
     /// </summary>
-    private static async Task<IResult> HealthCheck(IGrainFactory grains, CancellationToken ct)
+    private static async Task<Ok<SeedStatus>> HealthCheck(IGrainFactory grains, CancellationToken ct)
     {
         string model;
         try
@@ -42,7 +43,7 @@ public static class SeedEndpoints
         return TypedResults.Ok(new SeedStatus("healthy", model));
     }
 
-    private static async Task<IResult> PostEvent(HttpRequest request, EventIngest ingest, CancellationToken ct)
+    private static async Task<Results<Ok<SeedStatus>, ValidationProblem, ProblemHttpResult>> PostEvent(HttpRequest request, EventIngest ingest, CancellationToken ct)
     {
         var (document, problem) = await JsonBody.ReadAsync(request, ct);
         if (problem is not null) return problem;
@@ -54,7 +55,7 @@ public static class SeedEndpoints
         return TypedResults.Ok(new SeedStatus("ok"));
     }
 
-    private static async Task<IResult> Recommend(HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Results<Ok<SeedRecommendations>, ValidationProblem, ProblemHttpResult>> Recommend(HttpRequest request, IGrainFactory grains, CancellationToken ct)
     {
         var (document, problem) = await JsonBody.ReadAsync(request, ct);
         if (problem is not null) return problem;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Recommender.Api.OpenApi;
 using Recommender.Api.Validation;
 using Recommender.Grains.Domain;
@@ -14,26 +15,24 @@ public static class UserEndpoints
         var group = routes.MapGroup("/api/v1/users/{userId}").WithTags("Users").RequireAuthorization(Security.ApiPolicies.ByRoute);
         group.MapGet("/recommendations", GetRecommendations).WithName("GetRecommendations").WithFilterParameters()
             .WithSummary("The user's top-k items")
-            .WithDescription("Excludes items the user interacted with and items that may not be served (deleted, hidden, outside their availability window); `category` filters, `filter` is an expression (docs/FILTERS.md) and `filterName` a stored one, `param.<name>` binds a $parameter, `exclude` is a comma-separated list of item ids, `explain` adds a reason per item, `exploration` (0–1; default `Recommender:Exploration:Share`) gives round(k·exploration) evenly spread places to new items (`isNew`, reason \"new\").")
-            .Produces<Ranking>().ProducesValidationProblem();
+            .WithDescription("Excludes items the user interacted with and items that may not be served (deleted, hidden, outside their availability window); `category` filters, `filter` is an expression (docs/FILTERS.md) and `filterName` a stored one, `param.<name>` binds a $parameter, `exclude` is a comma-separated list of item ids, `explain` adds a reason per item, `exploration` (0–1; default `Recommender:Exploration:Share`) gives round(k·exploration) evenly spread places to new items (`isNew`, reason \"new\").");
         group.MapGet("/recommendations/next", GetNext).WithName("GetNextRecommendations")
             .WithSummary("The next k items of a list served earlier (same query, no item repeated)")
             .WithDescription("`recommendationId` is the id of an earlier answer (kept in memory by the user's grain: the last `Recommender:Impressions:ListsPerUser` (8) lists, `Window` (30 min) after their last page); an unknown or expired id is a 404. The answer carries the same id; an exhausted list answers no items.")
-            .Produces<Ranking>().ProducesProblem(404).ProducesValidationProblem();
+            .ProducesProblem(404);
         group.MapGet("/", GetProfile).WithName("GetUserProfile").WithSummary("Counts per event type, top categories and recent interactions")
-            .Produces<ProfileResponse>().ProducesProblem(404).ProducesValidationProblem();
+            .ProducesProblem(404);
         group.MapPut("/properties", PutProperties).WithName("PutUserProperties").WithSummary("Replace the user's properties (a JSON object of named values)")
-            .Accepts<Dictionary<string, object>>("application/json").Produces<ProfileResponse>().ProducesValidationProblem();
+            .Accepts<Dictionary<string, object>>("application/json");
         group.MapPatch("/properties", PatchProperties).WithName("PatchUserProperties").WithSummary("Update the user's properties by a JSON Merge Patch (null removes a name)")
-            .Accepts<Dictionary<string, object>>("application/merge-patch+json", "application/json").Produces<ProfileResponse>().ProducesValidationProblem();
+            .Accepts<Dictionary<string, object>>("application/merge-patch+json", "application/json");
         group.MapGet("/export", Export).WithName("ExportUser").WithSummary("Everything held about the user")
-            .Produces<ExportResponse>().ProducesProblem(404).ProducesValidationProblem();
-        group.MapDelete("/", Forget).WithName("DeleteUser").WithSummary("Erase the user's state and events (also from the next training)")
-            .Produces(204).ProducesValidationProblem();
+            .ProducesProblem(404);
+        group.MapDelete("/", Forget).WithName("DeleteUser").WithSummary("Erase the user's state and events (also from the next training)");
         return routes;
     }
 
-    public static async Task<IResult> GetRecommendations(string userId, IGrainFactory grains, HttpRequest request,
+    public static async Task<Results<Ok<Ranking>, ValidationProblem>> GetRecommendations(string userId, IGrainFactory grains, HttpRequest request,
         string? k, string? category, string? exclude, string? explain, string? offset, string? rotation, string? rules, string? exploration)
     {
         var errors = new ValidationErrors();
@@ -61,7 +60,7 @@ public static class UserEndpoints
 
     public const int MaxOffset = 1000;
 
-    private static async Task<IResult> GetNext(string userId, IGrainFactory grains, string? recommendationId, string? k,
+    private static async Task<Results<Ok<Ranking>, ValidationProblem, ProblemHttpResult>> GetNext(string userId, IGrainFactory grains, string? recommendationId, string? k,
         Microsoft.Extensions.Options.IOptions<Grains.Impressions.ImpressionOptions> impressions)
     {
         var errors = new ValidationErrors();
@@ -78,7 +77,7 @@ public static class UserEndpoints
             : TypedResults.Ok(ranking);
     }
 
-    private static async Task<IResult> GetProfile(string userId, IGrainFactory grains)
+    private static async Task<Results<Ok<ProfileResponse>, ValidationProblem, ProblemHttpResult>> GetProfile(string userId, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
         if (!errors.Id("userId", userId)) return errors.ToResult();
@@ -88,7 +87,7 @@ public static class UserEndpoints
             : TypedResults.Ok(ProfileResponse.From(profile));
     }
 
-    private static async Task<IResult> PutProperties(string userId, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Results<Ok<ProfileResponse>, ValidationProblem, ProblemHttpResult>> PutProperties(string userId, HttpRequest request, IGrainFactory grains, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         errors.Id("userId", userId);
@@ -101,7 +100,7 @@ public static class UserEndpoints
         return TypedResults.Ok(ProfileResponse.From(profile));
     }
 
-    private static async Task<IResult> PatchProperties(string userId, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Results<Ok<ProfileResponse>, ValidationProblem, ProblemHttpResult>> PatchProperties(string userId, HttpRequest request, IGrainFactory grains, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         errors.Id("userId", userId);
@@ -119,7 +118,7 @@ public static class UserEndpoints
         return TypedResults.Ok(ProfileResponse.From(profile));
     }
 
-    private static async Task<IResult> Export(string userId, IGrainFactory grains)
+    private static async Task<Results<Ok<ExportResponse>, ValidationProblem, ProblemHttpResult>> Export(string userId, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
         if (!errors.Id("userId", userId)) return errors.ToResult();
@@ -133,7 +132,7 @@ public static class UserEndpoints
                 Array.ConvertAll(export.Events, EventResponse.From)));
     }
 
-    private static async Task<IResult> Forget(string userId, IGrainFactory grains)
+    private static async Task<Results<NoContent, ValidationProblem>> Forget(string userId, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
         if (!errors.Id("userId", userId)) return errors.ToResult();

@@ -1,14 +1,16 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Recommender.Api.Validation;
 
 /// <summary>
 /// Reads a request body as a JSON document, so malformed JSON and wrong shapes become 400
-/// problem details naming the field rather than a bare framework error.
+/// problem details naming the field rather than a bare framework error. The problem is a 400
+/// (malformed) or a 413 (too large): one result type, so handlers list it once in their union.
 /// </summary>
 public static class JsonBody
 {
-    public static async Task<(JsonDocument? Document, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<(JsonDocument? Document, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         try
         {
@@ -19,7 +21,7 @@ public static class JsonBody
         {
             var errors = new ValidationErrors();
             errors.Add("body", $"The body is not valid JSON: {e.Message}");
-            return (null, errors.ToResult("Malformed JSON."));
+            return (null, TypedResults.Problem(errors.ToProblemDetails("Malformed JSON.")));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

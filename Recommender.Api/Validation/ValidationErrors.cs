@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Recommender.Grains.Domain;
 
 namespace Recommender.Api.Validation;
@@ -45,9 +46,20 @@ public sealed class ValidationErrors
         return false;
     }
 
-    public IResult ToResult(string title = "The request is invalid.") =>
+    public ValidationProblem ToResult(string title = "The request is invalid.") =>
         TypedResults.ValidationProblem(
             _errors.ToDictionary(e => e.Key, e => e.Value.ToArray()),
             title: title,
-            type: "https://tools.ietf.org/html/rfc9110#section-15.5.1");
+            type: ValidationType);
+
+    /// <summary>The same problem as <see cref="ToResult"/>, for a handler that answers it as a <c>ProblemHttpResult</c>.</summary>
+    public HttpValidationProblemDetails ToProblemDetails(string title = "The request is invalid.") =>
+        new(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()))
+        {
+            Title = title,
+            Type = ValidationType,
+            Status = StatusCodes.Status400BadRequest,
+        };
+
+    private const string ValidationType = "https://tools.ietf.org/html/rfc9110#section-15.5.1";
 }

@@ -3760,6 +3760,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
             /** @description No valid key (when keys are required): send one in X-Api-Key, or sign in */
             401: {
                 headers: {
@@ -3912,6 +3921,15 @@ export interface operations {
                     "application/json": components["schemas"]["ExperimentDefinition"];
                 };
             };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
             /** @description No valid key (when keys are required): send one in X-Api-Key, or sign in */
             401: {
                 headers: {
@@ -3986,6 +4004,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ExperimentDefinition"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
             /** @description No valid key (when keys are required): send one in X-Api-Key, or sign in */
@@ -4285,7 +4312,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SeedStatus"];
+                };
             };
             /** @description The rate limit of this key or address was reached; Retry-After says when to retry */
             429: {
@@ -4390,6 +4419,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ModelStatus"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
             /** @description No valid key (when keys are required): send one in X-Api-Key, or sign in */

@@ -21,6 +21,7 @@ public sealed record CatalogPage(long Total, IReadOnlyList<CatalogItem> Items);
 /// <summary>The rule part of a list request: an inline filter, a stored one's name and the $parameters (name → value as typed on a URL).</summary>
 public sealed record FilterSpec(string? Filter = null, string? FilterName = null, IReadOnlyDictionary<string, string>? Parameters = null)
 {
+    /// <summary>True when nothing is set: no filter, no name, no parameter.</summary>
     public bool IsEmpty => Filter is null && FilterName is null && Parameters is not { Count: > 0 };
 }
 

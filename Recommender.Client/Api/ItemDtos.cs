@@ -33,6 +33,9 @@ public sealed record PopularItems(IReadOnlyList<ScoredItem> Items);
 /// <summary>Sort order of the item listing.</summary>
 public enum ItemSort
 {
+    /// <summary>Most popular first (decayed popularity).</summary>
     Popular,
+
+    /// <summary>By item id, ordinal: stable, for paging through everything.</summary>
     Id,
 }

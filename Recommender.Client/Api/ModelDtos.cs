@@ -3,6 +3,15 @@ using System.Text.Json;
 namespace Recommender.Client.Api;
 
 /// <summary><c>GET /api/v1/model</c> and the answer of <c>POST /api/v1/model/retrain</c>.</summary>
+/// <param name="Version">The served model's version; null before the first training.</param>
+/// <param name="TrainedAt">When it was trained.</param>
+/// <param name="TrainingMs">How long the training took.</param>
+/// <param name="Users">Users in the training.</param>
+/// <param name="Items">Items in the training.</param>
+/// <param name="Interactions">User–item pairs in the training.</param>
+/// <param name="EventsSinceTraining">Events recorded since.</param>
+/// <param name="Status">The trainer's state, as the server words it.</param>
+/// <param name="Choice">What the self-tuning chose and why.</param>
 /// <param name="LastEvaluation">Free-form on the server side, so kept as raw JSON.</param>
 public sealed record ModelStatus(
     long? Version,

@@ -4,6 +4,12 @@ namespace Recommender.Client.Api;
 /// The hub's <c>rankingChanged</c> message; also what <c>Watch</c> returns (then with an empty diff
 /// and no cause).
 /// </summary>
+/// <param name="UserId">The watched user.</param>
+/// <param name="Items">The ranking now.</param>
+/// <param name="Diff">What changed since the previous push; empty for a watch's answer.</param>
+/// <param name="Cause">The event that caused it; null for a watch's answer or a model swap.</param>
+/// <param name="ModelVersion">The model that ranked it (null: popularity).</param>
+/// <param name="ComputedAt">When the server ranked it.</param>
 /// <param name="RecommendationId">Names the pushed list: an event that carries it is attributed to it.</param>
 /// <param name="Experiment">The running experiment the user is in; null outside one.</param>
 /// <param name="Variant">The user's variant in <paramref name="Experiment"/> (<c>holdout</c> when held out).</param>
@@ -24,6 +30,10 @@ public sealed record RankingDiffDto(
     IReadOnlyList<string>? Removed,
     IReadOnlyList<RankMoveDto>? Moved);
 
+/// <summary>An item that stayed in the list at another rank.</summary>
+/// <param name="ItemId">The item.</param>
+/// <param name="From">Its former rank.</param>
+/// <param name="To">Its rank now.</param>
 public sealed record RankMoveDto(string ItemId, int From, int To);
 
 /// <summary>The event that caused a new ranking (absent for the initial ranking and for model swaps).</summary>

@@ -3,6 +3,12 @@ using System.Text.Json;
 namespace Recommender.Client.Api;
 
 /// <summary>One ranked item in a recommendation list or a pushed ranking.</summary>
+/// <param name="Rank">1-based position in the list.</param>
+/// <param name="ItemId">The item.</param>
+/// <param name="Title">Its title (the id until someone describes it).</param>
+/// <param name="Categories">Its categories.</param>
+/// <param name="Score">The ranking score (comparable within one list only).</param>
+/// <param name="Reason">Why it is there, when <c>explain</c> was asked.</param>
 /// <param name="Promotion">The promotion that placed the item (its reason is then "promoted"); null for an organic item.</param>
 /// <param name="IsNew">Created recently and not in the last training (docs/API.md, Users: new items and exploration).</param>
 /// <param name="Properties">The item's properties as the server sends them (a JSON object); null when it has none.</param>
@@ -18,6 +24,10 @@ public sealed record RecommendedItem(
     JsonElement? Properties = null);
 
 /// <summary><c>GET /api/v1/users/{userId}/recommendations</c> (and <c>…/next</c>).</summary>
+/// <param name="UserId">The user.</param>
+/// <param name="ModelVersion">The model that ranked it (null: popularity).</param>
+/// <param name="ComputedAt">When the server ranked it.</param>
+/// <param name="Items">The list, best first.</param>
 /// <param name="Strategy"><c>popular</c> (cold user) or <c>personal</c>.</param>
 /// <param name="RecommendationId">
 /// Names the list: <see cref="RecommenderClient.GetNextRecommendationsAsync"/> continues it without repeats,
@@ -36,6 +46,7 @@ public sealed record Recommendations(
     string? Variant = null);
 
 /// <summary>Options of a recommendation request.</summary>
+/// <param name="K">How many items (1–100).</param>
 /// <param name="Category">Only items of this category.</param>
 /// <param name="Exclude">Item ids never to return (beyond those the user already interacted with).</param>
 /// <param name="Explain">Ask the server for a human reason per item.</param>

@@ -15,6 +15,7 @@ namespace Recommender.Client.Api;
 /// </summary>
 public sealed class RecommendationsHubClient : IAsyncDisposable
 {
+    /// <summary>The hub's path under the service root.</summary>
     public const string HubPath = "hubs/recommendations";
 
     private readonly HubConnection _connection;
@@ -23,6 +24,7 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
     private readonly Channel<RankingChanged> _rankings = Channel.CreateUnbounded<RankingChanged>(
         new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
 
+    /// <summary>A client of the hub at <paramref name="baseUrl"/>; the key goes in <c>X-Api-Key</c>. Not connected until <see cref="ConnectAsync"/>.</summary>
     public RecommendationsHubClient(Uri baseUrl, string? apiKey = null)
     {
         var hubUrl = new Uri(new Uri(baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl.AbsoluteUri : baseUrl.AbsoluteUri + "/"), HubPath);
@@ -71,12 +73,16 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
     /// </summary>
     public event Action<ExperimentResults>? ExperimentResultsReceived;
 
+    /// <summary>The connection was lost; it is being re-established (forever, with back-off).</summary>
     public event Action<Exception?>? Reconnecting;
 
+    /// <summary>Connected again (with the new connection id); every watch has been renewed.</summary>
     public event Action<string?>? Reconnected;
 
+    /// <summary>Closed for good: stopped, or the server said not to reconnect.</summary>
     public event Action<Exception?>? Closed;
 
+    /// <summary>The SignalR connection's state.</summary>
     public HubConnectionState State => _connection.State;
 
     /// <summary>How long <see cref="DisposeAsync"/> waits for the connection to close before giving up on it.</summary>
@@ -152,6 +158,7 @@ public sealed class RecommendationsHubClient : IAsyncDisposable
         return new System.Text.Json.Nodes.JsonObject { ["filter"] = filter.Filter, ["filterName"] = filter.FilterName, ["params"] = parameters };
     }
 
+    /// <summary>Leaves the user's group: no more pushes for that user.</summary>
     public async Task UnwatchAsync(string userId, CancellationToken ct = default)
     {
         _watched.TryRemove(userId, out _);

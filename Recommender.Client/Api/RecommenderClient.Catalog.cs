@@ -48,6 +48,7 @@ public sealed partial class RecommenderClient
         return SendAsync<PopularItems>(HttpMethod.Get, $"api/v1/items/latest{query}", null, ct);
     }
 
+    /// <summary>Every stored filter.</summary>
     public Task<StoredFilter[]> ListFiltersAsync(CancellationToken ct = default) =>
         SendAsync<StoredFilter[]>(HttpMethod.Get, "api/v1/filters", null, ct);
 
@@ -55,6 +56,7 @@ public sealed partial class RecommenderClient
     public Task<StoredFilter?> GetFilterAsync(string name, CancellationToken ct = default) =>
         SendOrNullOnNotFoundAsync<StoredFilter>($"api/v1/filters/{Escape(name)}", ct);
 
+    /// <summary>Creates or replaces the stored filter <paramref name="name"/>; an invalid expression is a 400 naming the position and the reason.</summary>
     public Task<StoredFilter> PutFilterAsync(string name, string expression, string? description = null, CancellationToken ct = default) =>
         SendAsync<StoredFilter>(HttpMethod.Put, $"api/v1/filters/{Escape(name)}", new JsonObject { ["expression"] = expression, ["description"] = description }, ct);
 

@@ -13,6 +13,7 @@ namespace Recommender.Client.Api;
 /// </summary>
 public sealed partial class RecommenderClient : IDisposable
 {
+    /// <summary>The header the service reads API keys from (Recommender.Api/Security).</summary>
     public const string ApiKeyHeader = "X-Api-Key";
 
     private readonly HttpClient _http;
@@ -32,8 +33,17 @@ public sealed partial class RecommenderClient : IDisposable
         _ownsHttp = ownsHttpClient;
     }
 
+    /// <summary>The service root every path is relative to.</summary>
     public Uri BaseAddress => _http.BaseAddress!;
 
+    /// <summary>
+    /// Whether events posted without an <see cref="InteractionEvent.EventId"/> get a random one before they
+    /// are sent (default true), which makes every retry safe. Off only to measure the service as a client
+    /// that sends no ids would load it (<c>reco bench</c>: the server then keeps no ids for those events).
+    /// </summary>
+    public bool AssignEventIds { get; init; } = true;
+
+    /// <summary>An <see cref="HttpClient"/> for <paramref name="baseUrl"/> with its own pool, decompression, and the API key header when given.</summary>
     public static HttpClient CreateHttpClient(Uri baseUrl, string? apiKey = null)
     {
         var handler = new SocketsHttpHandler
@@ -58,15 +68,27 @@ public sealed partial class RecommenderClient : IDisposable
 
     // ---- events -------------------------------------------------------------------------------
 
-    public Task<EventsAccepted> PostEventAsync(InteractionEvent evt, CancellationToken ct = default) =>
-        SendAsync<EventsAccepted>(HttpMethod.Post, "api/v1/events", evt, ct);
+    /// <summary>Posts one event; the answer comes once it is durable. An event without an id gets one first (<see cref="AssignEventIds"/>).</summary>
+    public Task<EventsAccepted> PostEventAsync(InteractionEvent evt, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        return SendAsync<EventsAccepted>(HttpMethod.Post, "api/v1/events", AssignEventIds ? evt.WithEventId() : evt, ct);
+    }
 
-    /// <summary>Posts up to 10,000 events in one request; the answer comes once all are durable.</summary>
-    public Task<EventsAccepted> PostEventsAsync(IReadOnlyCollection<InteractionEvent> batch, CancellationToken ct = default) =>
-        SendAsync<EventsAccepted>(HttpMethod.Post, "api/v1/events", batch, ct);
+    /// <summary>
+    /// Posts up to 10,000 events in one request; the answer comes once all are durable. Events without an id
+    /// get one first (<see cref="AssignEventIds"/>); to retry a batch yourself, give it ids before the first
+    /// attempt (<see cref="InteractionEvent.WithEventIds"/>) so every attempt sends the same ones.
+    /// </summary>
+    public Task<EventsAccepted> PostEventsAsync(IReadOnlyCollection<InteractionEvent> batch, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return SendAsync<EventsAccepted>(HttpMethod.Post, "api/v1/events", AssignEventIds ? InteractionEvent.WithEventIds(batch) : batch, ct);
+    }
 
     // ---- users --------------------------------------------------------------------------------
 
+    /// <summary>The user's top <paramref name="k"/> (popular items for a user the service does not know yet), with reasons when <paramref name="explain"/>.</summary>
     public Task<Recommendations> GetRecommendationsAsync(
         string userId,
         int k = 10,
@@ -126,6 +148,7 @@ public sealed partial class RecommenderClient : IDisposable
 
     // ---- items --------------------------------------------------------------------------------
 
+    /// <summary>Creates or replaces the item's description (idempotent: a retry changes nothing more).</summary>
     public Task<Item> PutItemAsync(string itemId, ItemMetadata item, CancellationToken ct = default) =>
         SendAsync<Item>(HttpMethod.Put, $"api/v1/items/{Escape(itemId)}", item, ct);
 
@@ -137,6 +160,7 @@ public sealed partial class RecommenderClient : IDisposable
     public Task<Item?> GetItemAsync(string itemId, CancellationToken ct = default) =>
         SendOrNullOnNotFoundAsync<Item>($"api/v1/items/{Escape(itemId)}", ct);
 
+    /// <summary>One page of the catalogue, by popularity or by id.</summary>
     public Task<ItemPage> ListItemsAsync(
         string? category = null,
         ItemSort sort = ItemSort.Popular,
@@ -177,9 +201,11 @@ public sealed partial class RecommenderClient : IDisposable
         }
     }
 
+    /// <summary>The <paramref name="k"/> items most similar to <paramref name="itemId"/> under the current model.</summary>
     public Task<SimilarItems> GetSimilarAsync(string itemId, int k = 10, CancellationToken ct = default) =>
         SendAsync<SimilarItems>(HttpMethod.Get, $"api/v1/items/{Escape(itemId)}/similar?k={k.ToString(CultureInfo.InvariantCulture)}", null, ct);
 
+    /// <summary>The <paramref name="k"/> most popular items (decayed), optionally in one category.</summary>
     public Task<PopularItems> GetPopularAsync(int k = 10, string? category = null, CancellationToken ct = default)
     {
         var query = new QueryBuilder()
@@ -190,6 +216,7 @@ public sealed partial class RecommenderClient : IDisposable
 
     // ---- model and health ---------------------------------------------------------------------
 
+    /// <summary>The served model: version, training figures, what the self-tuning chose and why.</summary>
     public Task<ModelStatus> GetModelAsync(CancellationToken ct = default) =>
         SendAsync<ModelStatus>(HttpMethod.Get, "api/v1/model", null, ct);
 
@@ -201,6 +228,7 @@ public sealed partial class RecommenderClient : IDisposable
     public Task ReportEvaluationAsync(IReadOnlyDictionary<string, double> figures, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Post, "api/v1/model/evaluation", figures, ct);
 
+    /// <summary><c>GET /api/v1/health</c>: up, and which model serves.</summary>
     public Task<HealthStatus> GetHealthAsync(CancellationToken ct = default) =>
         SendAsync<HealthStatus>(HttpMethod.Get, "api/v1/health", null, ct);
 
@@ -218,6 +246,7 @@ public sealed partial class RecommenderClient : IDisposable
         }
     }
 
+    /// <summary>Disposes the <see cref="HttpClient"/> when this client created it (not a factory's).</summary>
     public void Dispose()
     {
         if (_ownsHttp)

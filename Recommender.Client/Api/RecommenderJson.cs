@@ -6,6 +6,7 @@ namespace Recommender.Client.Api;
 /// <summary>The wire format of the API: web defaults (camelCase, case-insensitive reads), nulls omitted.</summary>
 public static class RecommenderJson
 {
+    /// <summary>The options every request and answer is (de)serialised with.</summary>
     public static JsonSerializerOptions Options { get; } = Create();
 
     /// <summary>For report files: indented, and non-ASCII text (×, é) written as is.</summary>

@@ -10,6 +10,14 @@ public sealed record UserProfile(
     IReadOnlyList<CategoryWeight>? TopCategories,
     IReadOnlyList<RecentEvent>? Recent);
 
+/// <summary>A category the user leans to (or away from: a negative weight).</summary>
+/// <param name="Category">The category.</param>
+/// <param name="Weight">The signed taste.</param>
 public sealed record CategoryWeight(string Category, double Weight);
 
+/// <summary>One of the user's last events.</summary>
+/// <param name="ItemId">The item.</param>
+/// <param name="Type">One of <see cref="EventTypes"/>.</param>
+/// <param name="Value">The rating or amount, when given.</param>
+/// <param name="Timestamp">When it happened.</param>
 public sealed record RecentEvent(string ItemId, string Type, double? Value, DateTimeOffset? Timestamp);

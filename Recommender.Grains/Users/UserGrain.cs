@@ -77,6 +77,9 @@ public sealed class UserGrain(
 
     public async Task<RecordResult> Record(InteractionEvent[] events)
     {
+        // Its children: the log append's Redis commands, the item grains' calls, the pushes to watchers.
+        using var activity = RecommenderTracing.Source.StartActivity(RecommenderTracing.RecordSpan);
+        activity?.SetTag("recommender.events", events.Length);
         // Apply what an unanswered append may have left in the log first, so that the client's resend
         // (same event ids) is recognised as a duplicate instead of being appended a second time.
         if (_logUncertain) await CatchUpWithLog();
@@ -87,6 +90,7 @@ public sealed class UserGrain(
             if (e.EventId is { } id && (EventIds.Contains(EventIdWindow.HashOf(id)) || !(batchIds ??= new(StringComparer.Ordinal)).Add(id))) continue;
             fresh.Add(e);
         }
+        activity?.SetTag("recommender.duplicates", events.Length - fresh.Count);
         if (fresh.Count == 0) return new RecordResult(0, events.Length);
         var received = Stopwatch.GetTimestamp();
 

@@ -47,7 +47,13 @@ public static class RecommenderSiloExtensions
         using var bootLogging = LoggerFactory.Create(l => l.AddConsole().SetMinimumLevel(LogLevel.Warning));
         var store = RecommenderStore.Open(builder.Configuration, bootLogging);
         builder.Services.AddSingleton(store);
-        if (store.Garnet is { } garnet && garnet.SyncCommit) builder.Services.AddSingleton<IStoreCommit>(new EmbeddedGarnetCommit(garnet));
+        if (store.Garnet is { } garnet)
+        {
+            // Started when the host starts, before Orleans' silo and anything else that connects to it.
+            builder.Services.AddSingleton(garnet);
+            builder.Services.AddHostedService<EmbeddedGarnetHost>();
+            if (garnet.SyncCommit) builder.Services.AddSingleton<IStoreCommit>(new EmbeddedGarnetCommit(garnet));
+        }
         var cluster = AspireConventions.ClusterSettings(builder.Configuration);
         builder.Services.AddKeyedConnections(builder.Configuration, store.ConnectionString);
 
@@ -70,6 +76,9 @@ public static class RecommenderSiloExtensions
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
             }
             silo.AddDashboard();
+            // A grain call carries the caller's trace context (W3C traceparent in the request context):
+            // one trace from the HTTP request through the grains to the push. No span is made without a listener.
+            silo.AddActivityPropagation();
             // Orleans 10.4.2's watchdog reports the machine's uptime as a stall at start: see WatchdogStartRace.
             silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WatchdogStartRace>();
             silo.AddRecommenderGrains(store.ConnectionString);

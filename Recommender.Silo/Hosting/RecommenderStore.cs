@@ -4,7 +4,11 @@ using Recommender.Silo.Storage;
 
 namespace Recommender.Silo.Hosting;
 
-/// <summary>The store a silo (or a test) talks to, decided once at start: external Redis or embedded Garnet.</summary>
+/// <summary>
+/// The store a silo (or a test) talks to, decided once at start: external Redis or embedded Garnet.
+/// An embedded Garnet is only prepared here (port, password, connection string); it is started by
+/// <see cref="EmbeddedGarnetHost"/> when the host starts, or by <see cref="EmbeddedGarnet.Start"/>.
+/// </summary>
 public sealed class RecommenderStore : IDisposable
 {
     public string ConnectionString { get; }
@@ -27,7 +31,8 @@ public sealed class RecommenderStore : IDisposable
 
     public static RecommenderStore External(string connectionString) => new(connectionString, null);
 
-    public static RecommenderStore Embedded(StorageOptions options) => new EmbeddedGarnet(options) is var g ? new(g.ConnectionString, g) : throw new InvalidOperationException();
+    /// <summary>An embedded Garnet on <paramref name="options"/>, started now (outside a host).</summary>
+    public static RecommenderStore Embedded(StorageOptions options) => new EmbeddedGarnet(options).Start() is var g ? new(g.ConnectionString, g) : throw new InvalidOperationException();
 
     public void Dispose() => Garnet?.Dispose();
 }

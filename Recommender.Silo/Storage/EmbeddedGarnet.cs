@@ -29,8 +29,6 @@ public sealed class EmbeddedGarnet : IDisposable
     /// <summary>The password's file inside <see cref="DataDir"/>.</summary>
     public const string PasswordFileName = "garnet.password";
 
-    private readonly GarnetServer _server;
-
     public int Port { get; }
     /// <summary>StackExchange.Redis syntax, password included: never log it.</summary>
     public string ConnectionString => $"127.0.0.1:{Port},password={Password}";
@@ -40,48 +38,83 @@ public sealed class EmbeddedGarnet : IDisposable
     /// <summary>Acknowledged writes must be on disk (<see cref="StorageOptions.SyncCommit"/>).</summary>
     public bool SyncCommit { get; }
 
+    private readonly StorageOptions _options;
+    private readonly Lock _gate = new();
+    private GarnetServer? _server;
+    private bool _disposed;
+
+    /// <summary>
+    /// Decides the port and reads (or makes) the password — all a connection string needs — without
+    /// starting the server: <see cref="Start"/> does that (in a host, <see cref="EmbeddedGarnetHost"/>,
+    /// once the host starts rather than while its services are being registered).
+    /// </summary>
     public EmbeddedGarnet(StorageOptions options, ILoggerFactory? loggerFactory = null)
     {
+        _options = options;
         DataDir = Path.GetFullPath(options.DataDir);
         SyncCommit = options.SyncCommit;
         Directory.CreateDirectory(DataDir);
         Port = options.GarnetPort != 0 ? options.GarnetPort : FreeLoopbackPort();
         Password = ReadOrCreatePassword(DataDir, loggerFactory?.CreateLogger<EmbeddedGarnet>());
-        _server = new GarnetServer(new GarnetServerOptions
+    }
+
+    /// <summary>Whether <see cref="Start"/> ran (and <see cref="Dispose"/> did not yet).</summary>
+    public bool IsRunning => _server is not null && !_disposed;
+
+    /// <summary>Recovers the data directory and listens on <see cref="Port"/>. Idempotent.</summary>
+    public EmbeddedGarnet Start(ILoggerFactory? loggerFactory = null)
+    {
+        lock (_gate)
         {
-            EndPoints = [new IPEndPoint(IPAddress.Loopback, Port)],
-            AuthSettings = new PasswordAuthenticationSettings(Password),
-            EnableLua = true,
-            LuaTransactionMode = true,
-            LuaOptions = new LuaOptions(loggerFactory?.CreateLogger("Garnet.Lua")),
-            // The default device needs libaio and takes the process down without it.
-            DeviceType = Tsavorite.core.DeviceType.RandomAccess,
-            EnableStorageTier = true,
-            LogDir = Path.Combine(DataDir, "log"),
-            CheckpointDir = Path.Combine(DataDir, "checkpoints"),
-            EnableAOF = true,
-            // 0 = issue a commit of the AOF after every write. Garnet's own WaitForCommit would
-            // hold each reply until then, spinning a thread per waiting session and serialising a
-            // connection behind each fsync (~20 % of a batch ingest's CPU in spin-waits, profiled); instead the
-            // event log awaits the commit itself, so concurrent appends share one (group commit).
-            CommitFrequencyMs = options.SyncCommit ? 0 : 100,
-            WaitForCommit = options.SyncCommit && options.GarnetWaitsForCommit,
-            Recover = true,
-            QuietMode = true,
-        }, loggerFactory);
-        _server.Start();
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_server is not null) return this;
+            var server = new GarnetServer(new GarnetServerOptions
+            {
+                EndPoints = [new IPEndPoint(IPAddress.Loopback, Port)],
+                AuthSettings = new PasswordAuthenticationSettings(Password),
+                EnableLua = true,
+                LuaTransactionMode = true,
+                LuaOptions = new LuaOptions(loggerFactory?.CreateLogger("Garnet.Lua")),
+                // The default device needs libaio and takes the process down without it.
+                DeviceType = Tsavorite.core.DeviceType.RandomAccess,
+                EnableStorageTier = true,
+                LogDir = Path.Combine(DataDir, "log"),
+                CheckpointDir = Path.Combine(DataDir, "checkpoints"),
+                EnableAOF = true,
+                // 0 = issue a commit of the AOF after every write. Garnet's own WaitForCommit would
+                // hold each reply until then, spinning a thread per waiting session and serialising a
+                // connection behind each fsync (~20 % of a batch ingest's CPU in spin-waits, profiled); instead the
+                // event log awaits the commit itself, so concurrent appends share one (group commit).
+                CommitFrequencyMs = _options.SyncCommit ? 0 : 100,
+                WaitForCommit = _options.SyncCommit && _options.GarnetWaitsForCommit,
+                Recover = true,
+                QuietMode = true,
+            }, loggerFactory);
+            server.Start();
+            _server = server;
+            return this;
+        }
     }
 
     /// <summary>Completes once everything written so far is committed to the append-only file.</summary>
     public async ValueTask WaitForCommitAsync(CancellationToken cancellationToken = default) =>
-        await _server.Store.WaitForCommitAsync(cancellationToken);
+        await (_server ?? throw new InvalidOperationException("The embedded Garnet has not started.")).Store.WaitForCommitAsync(cancellationToken);
 
+    /// <summary>Commits the append-only file and stops the server. Idempotent; a store never started has nothing to stop.</summary>
     public void Dispose()
     {
+        GarnetServer? server;
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            server = _server;
+        }
+        if (server is null) return;
         // A clean stop leaves nothing uncommitted behind.
-        try { _server.Store.CommitAOFAsync(CancellationToken.None).AsTask().Wait(TimeSpan.FromSeconds(5)); }
+        try { server.Store.CommitAOFAsync(CancellationToken.None).AsTask().Wait(TimeSpan.FromSeconds(5)); }
         catch (Exception) { /* disposing anyway */ }
-        _server.Dispose();
+        server.Dispose();
     }
 
     /// <summary>

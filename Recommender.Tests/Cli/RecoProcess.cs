@@ -21,7 +21,7 @@ public sealed class RecoProcess : IAsyncDisposable
     public static RecoProcess Start(IEnumerable<string> args, IDictionary<string, string?>? environment = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "reco.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing: the test project references Recommender.Client");
+        Assert.True(File.Exists(dll), $"{dll} is missing: the test project references Recommender.Cli");
         // A shell starts background jobs with SIGINT ignored, and the test host and its children inherit
         // that: .NET would never see the signal. env --default-signal (coreutils 8.31+) gives the child the
         // default disposition, as a terminal's Ctrl+C finds it; env execs, so the pid is reco's.

@@ -68,10 +68,12 @@ public sealed class ApiServer : IAsyncDisposable
             // test assembly), which the host reads by itself only in Development.
             if (!builder.Environment.IsDevelopment()) builder.WebHost.UseStaticWebAssets();
             // Exactly Program.cs.
+            builder.AddServiceDefaults();
             builder.AddRecommenderBackend();
             builder.AddRecommenderApi();
             configure?.Invoke(builder);
             var app = builder.Build();
+            app.MapDefaultEndpoints();
             app.MapRecommenderApi();
             await app.StartAsync();
             return new ApiServer(dir, app, baseAddress);

@@ -19,7 +19,7 @@ public sealed class GarnetStore : IDisposable
         Start();
     }
 
-    public void Start() => _garnet = new EmbeddedGarnet(new StorageOptions { DataDir = _dir.Path, GarnetPort = Port });
+    public void Start() => _garnet = new EmbeddedGarnet(new StorageOptions { DataDir = _dir.Path, GarnetPort = Port }).Start();
 
     public void Stop()
     {

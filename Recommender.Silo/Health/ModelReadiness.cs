@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Recommender.Grains.Model;
 
-namespace Recommender.Api.Health;
+namespace Recommender.Silo.Health;
 
 /// <summary>
 /// Whether the first model is published. Until it is, the service is ready — it serves, by
@@ -33,7 +33,8 @@ public sealed class ModelReadiness(IGrainFactory grains) : IHealthCheck
         }
         catch (Exception e)
         {
-            return HealthCheckResult.Unhealthy("The model grain does not answer.", e);
+            // "unknown", as GET /api/v1/health says it, so the answer's top-level "model" is always there.
+            return HealthCheckResult.Unhealthy("The model grain does not answer.", e, new Dictionary<string, object> { ["model"] = "unknown" });
         }
     }
 }

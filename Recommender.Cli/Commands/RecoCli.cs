@@ -1,3 +1,4 @@
+using System.Reflection;
 using Spectre.Console.Cli;
 
 namespace Recommender.Client.Commands;
@@ -8,6 +9,9 @@ public static class RecoCli
     public static void Configure(IConfigurator config)
     {
         config.SetApplicationName("reco");
+        // `reco --version`: the package's semantic version (+ the commit, which SourceLink adds).
+        config.SetApplicationVersion(
+            typeof(RecoCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
         if (Environment.GetEnvironmentVariable("RECO_DEBUG") is "1" or "true")
         {
             config.PropagateExceptions();
